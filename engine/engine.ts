@@ -1,0 +1,128 @@
+/**
+ * A small model of the Pulumi engine's deployment steps for dynamic resources, driving the real
+ * provider host: check, then diff against the stored state, then create, update or replace;
+ * refresh reads; destroy deletes. It keeps a stack (the state file's resources) in memory.
+ */
+import { HostCallError, type ProviderHost, type Props } from "./host";
+import type { Registration } from "./program";
+
+export interface ResourceState {
+  urn: string;
+  id: string;
+  /** The checked inputs, `__provider` included, as the state file stores them. */
+  inputs: Props;
+  outputs: Props;
+}
+
+export type StepKind = "create" | "update" | "replace" | "same" | "refresh" | "delete" | "gone";
+
+export interface Step {
+  kind: StepKind;
+  urn: string;
+  /** Properties that differ between old and new inputs, as `pulumi preview --diff` lists them. */
+  changed: string[];
+  /** Properties whose change forces a replacement. */
+  replaces: string[];
+}
+
+/** Check failures, reported as the CLI reports them: one line per property. */
+export class CheckFailedError extends Error {
+  constructor(
+    readonly urn: string,
+    readonly failures: { property: string; reason: string }[],
+  ) {
+    super(`${urn}: invalid inputs:\n${failures.map((f) => `  ${f.property}: ${f.reason}`).join("\n")}`);
+  }
+}
+
+export class Engine {
+  /** The stack's resources by URN. */
+  readonly stack = new Map<string, ResourceState>();
+
+  constructor(private readonly host: ProviderHost) {}
+
+  /** What `pulumi preview` decides for a resource: check and diff only, nothing is written. */
+  async preview(resource: Registration): Promise<Step> {
+    return (await this.plan(resource)).step;
+  }
+
+  /** What `pulumi up` does for a resource. A partial create is recorded in the stack before the error is rethrown. */
+  async up(resource: Registration): Promise<Step> {
+    const { step, inputs } = await this.plan(resource);
+    const old = this.stack.get(resource.urn);
+    try {
+      if (step.kind === "create") await this.create(resource.urn, inputs);
+      else if (step.kind === "update") {
+        const { outputs } = await this.host.update(resource.urn, old!.id, old!.outputs, inputs);
+        this.stack.set(resource.urn, { ...old!, inputs, outputs });
+      } else if (step.kind === "replace") {
+        // Create the replacement first (deleteBeforeReplace is false), checked afresh as the engine does.
+        await this.create(resource.urn, (await this.check(resource.urn, {}, resource.inputs)));
+        await this.host.delete(resource.urn, old!.id, old!.outputs);
+      } else if (old) this.stack.set(resource.urn, { ...old, inputs });
+    } catch (error) {
+      if (error instanceof HostCallError && error.partial) {
+        this.stack.set(resource.urn, { urn: resource.urn, id: error.partial.id, inputs, outputs: error.partial.properties });
+      }
+      throw error;
+    }
+    return step;
+  }
+
+  /** What `pulumi refresh` does: read every resource; a missing one leaves the stack. */
+  async refresh(): Promise<Step[]> {
+    const steps: Step[] = [];
+    for (const state of [...this.stack.values()]) {
+      const read = await this.host.read(state.urn, state.id, state.outputs, state.inputs);
+      if (read.id === "") {
+        this.stack.delete(state.urn);
+        steps.push({ kind: "gone", urn: state.urn, changed: [], replaces: [] });
+        continue;
+      }
+      const inputs = read.inputs ?? state.inputs;
+      this.stack.set(state.urn, { urn: state.urn, id: read.id, inputs, outputs: read.outputs });
+      steps.push({ kind: "refresh", urn: state.urn, changed: changedProperties(state.outputs, read.outputs), replaces: [] });
+    }
+    return steps;
+  }
+
+  /** What `pulumi destroy` (or removing the resource from the program) does. */
+  async delete(urn: string): Promise<Step> {
+    const state = this.stack.get(urn);
+    if (!state) throw new Error(`${urn} is not in the stack`);
+    await this.host.delete(urn, state.id, state.outputs);
+    this.stack.delete(urn);
+    return { kind: "delete", urn, changed: [], replaces: [] };
+  }
+
+  private async plan(resource: Registration): Promise<{ step: Step; inputs: Props }> {
+    const old = this.stack.get(resource.urn);
+    const inputs = await this.check(resource.urn, old?.inputs ?? {}, resource.inputs);
+    if (!old) return { step: { kind: "create", urn: resource.urn, changed: [], replaces: [] }, inputs };
+    const diff = await this.host.diff(resource.urn, old.id, old.outputs, inputs);
+    const changed = changedProperties(old.inputs, inputs);
+    const kind: StepKind = diff.replaces.length > 0 ? "replace" : diff.changes === "none" ? "same" : "update";
+    return { step: { kind, urn: resource.urn, changed, replaces: diff.replaces }, inputs };
+  }
+
+  private async check(urn: string, olds: Props, news: Props): Promise<Props> {
+    const { inputs, failures } = await this.host.check(urn, olds, news);
+    if (failures.length > 0) throw new CheckFailedError(urn, failures);
+    return inputs;
+  }
+
+  private async create(urn: string, inputs: Props): Promise<void> {
+    const { id, outputs } = await this.host.create(urn, inputs);
+    this.stack.set(urn, { urn, id, inputs, outputs });
+  }
+}
+
+/** Dotted paths whose values differ, engine-internal `__` keys left out, as the CLI's diff view shows them. */
+export function changedProperties(before: unknown, after: unknown, path = ""): string[] {
+  const isObject = (value: unknown): value is Props => typeof value === "object" && value !== null && !Array.isArray(value);
+  if (isObject(before) && isObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((key) => !key.startsWith("__")).sort();
+    return keys.flatMap((key) => changedProperties(before[key], after[key], path ? `${path}.${key}` : key));
+  }
+  return JSON.stringify(before) === JSON.stringify(after) ? [] : [path];
+}

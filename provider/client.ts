@@ -1,0 +1,187 @@
+/**
+ * The CauseFlow tenant API client: one object, one connection pool, one retry loop.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { Agent, type Dispatcher } from "undici";
+import type { z } from "zod";
+import { APIConnectionError, APIError, APITimeoutError, UnexpectedResponseError } from "./errors";
+import { retryDelay, type Outcome, type RetryPolicy } from "./retry";
+import { apiTenantPageSchema, apiTenantSchema, type ApiTenant, type TenantSettings } from "./schema";
+
+export interface ClientOptions {
+  baseUrl: URL | string;
+  token: string;
+  /** Per HTTP request. Default 30 s. */
+  requestTimeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Shared connection pool; the client makes its own when not given. */
+  dispatcher?: Dispatcher;
+}
+
+export interface CreateTenantBody {
+  name: string;
+  slug: string;
+  ownerEmail: string;
+  plan?: string;
+  settings?: Omit<TenantSettings, "autoRemediation">;
+}
+
+/** `null` clears a setting; an absent key keeps its value. */
+export interface UpdateTenantBody {
+  name?: string;
+  settings?: { [K in keyof TenantSettings]?: TenantSettings[K] | null };
+}
+
+export interface TenantPage {
+  tenants: { tenantId: string; name: string }[];
+  cursor: string | null;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, retryTimeoutMs: 120_000, baseDelayMs: 500, maxDelayMs: 20_000 };
+const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT", "ETIMEDOUT"]);
+
+export class CauseFlowClient {
+  readonly baseUrl: URL;
+  readonly #token: string;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #requestTimeoutMs: number;
+  readonly #retry: RetryPolicy;
+
+  constructor(options: ClientOptions) {
+    this.baseUrl = new URL(options.baseUrl);
+    this.#token = options.token;
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.#ownsDispatcher = options.dispatcher === undefined;
+    this.#dispatcher =
+      options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connect: { timeout: this.#requestTimeoutMs } });
+  }
+
+  createTenant(body: CreateTenantBody): Promise<ApiTenant> {
+    return this.#request("POST", "/v1/tenants", apiTenantSchema, body);
+  }
+
+  getTenant(tenantId: string): Promise<ApiTenant> {
+    return this.#request("GET", `/v1/tenants/${encodeURIComponent(tenantId)}`, apiTenantSchema);
+  }
+
+  updateTenant(tenantId: string, body: UpdateTenantBody): Promise<ApiTenant> {
+    return this.#request("PATCH", `/v1/tenants/${encodeURIComponent(tenantId)}`, apiTenantSchema, body);
+  }
+
+  listTenants(page: { limit?: number; cursor?: string } = {}): Promise<TenantPage> {
+    const query = new URLSearchParams();
+    if (page.limit !== undefined) query.set("limit", String(page.limit));
+    if (page.cursor !== undefined) query.set("cursor", page.cursor);
+    const suffix = query.size > 0 ? `?${query}` : "";
+    return this.#request("GET", `/v1/tenants${suffix}`, apiTenantPageSchema);
+  }
+
+  /** Closes the connection pool if the client made it. */
+  async close(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  async #request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.output<S>> {
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.#send(method, path, body);
+      const delay = retryDelay(this.#retry, {
+        method,
+        attempt,
+        outcome,
+        elapsedMs: Date.now() - started,
+        nowMs: Date.now(),
+        random: Math.random,
+      });
+      if (delay === undefined) return this.#settle(outcome, schema, attempt);
+      await sleep(delay);
+    }
+  }
+
+  async #send(method: string, path: string, body: unknown): Promise<Outcome & { requestId?: string }> {
+    try {
+      const response = await this.#dispatcher.request({
+        origin: this.baseUrl.origin,
+        path: this.baseUrl.pathname.replace(/\/$/, "") + path,
+        method: method as Dispatcher.HttpMethod,
+        headers: {
+          authorization: `Bearer ${this.#token}`,
+          accept: "application/json",
+          "user-agent": "causeflow-pulumi",
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        headersTimeout: this.#requestTimeoutMs,
+        bodyTimeout: this.#requestTimeoutMs,
+      });
+      const text = await response.body.text();
+      const requestId = response.headers["x-request-id"];
+      return {
+        kind: "response",
+        status: response.statusCode,
+        headers: response.headers,
+        body: parseBody(text),
+        requestId: Array.isArray(requestId) ? requestId[0] : requestId,
+      };
+    } catch (error) {
+      return { kind: "error", code: errorCode(error), cause: error } as Outcome;
+    }
+  }
+
+  #settle<S extends z.ZodType>(
+    outcome: Outcome & { requestId?: string; cause?: unknown },
+    schema: S,
+    attempts: number,
+  ): z.output<S> {
+    const tried = attempts > 1 ? ` after ${attempts} attempts` : "";
+    if (outcome.kind === "error") {
+      const ErrorClass = TIMEOUT_CODES.has(outcome.code ?? "") ? APITimeoutError : APIConnectionError;
+      const what = ErrorClass === APITimeoutError ? "timed out" : "failed";
+      throw new ErrorClass(
+        this.#redact(`request to ${this.baseUrl.origin} ${what}${tried} (${outcome.code ?? "no error code"})`),
+        outcome.code,
+        { cause: outcome.cause },
+      );
+    }
+    if (outcome.status < 200 || outcome.status >= 300) {
+      const error = APIError.fromResponse(outcome.status, outcome.body, outcome.requestId);
+      error.message = this.#redact(error.message + tried);
+      throw error;
+    }
+    const parsed = schema.safeParse(outcome.body);
+    if (!parsed.success) {
+      const problem = parsed.error.issues
+        .slice(0, 3)
+        .map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`)
+        .join("; ");
+      throw new UnexpectedResponseError(
+        this.#redact(`the API answered ${outcome.status} with a body this client cannot read (${problem})`),
+        outcome.status,
+        outcome.requestId,
+      );
+    }
+    return parsed.data;
+  }
+
+  /** A token must never reach an error message, even if the server echoes it back. */
+  #redact(text: string): string {
+    return this.#token ? text.split(this.#token).join("[redacted]") : text;
+  }
+}
+
+function parseBody(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  const candidate = error as { code?: unknown; errors?: { code?: unknown }[] } | undefined;
+  const code = candidate?.code ?? candidate?.errors?.[0]?.code;
+  return typeof code === "string" ? code : undefined;
+}

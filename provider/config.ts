@@ -1,0 +1,98 @@
+/**
+ * Provider configuration: every key, its environment fallback and its default, in one table.
+ * Read inside the provider process (in `configure`), never captured into `__provider`.
+ */
+
+export const DEFAULT_API_URL = "https://api.causeflow.ai";
+
+interface Setting {
+  /** Stack config key, set with `pulumi config set [--secret] <key> <value>`. */
+  key: string;
+  /** Environment variable read when the stack config has no value. */
+  env: string;
+  secret?: boolean;
+}
+
+export const SETTINGS = {
+  apiUrl: { key: "causeflow:apiUrl", env: "CAUSEFLOW_API_URL" },
+  apiToken: { key: "causeflow:apiToken", env: "CAUSEFLOW_API_TOKEN", secret: true },
+  requestTimeout: { key: "causeflow:requestTimeout", env: "CAUSEFLOW_REQUEST_TIMEOUT" },
+  maxAttempts: { key: "causeflow:maxAttempts", env: "CAUSEFLOW_MAX_ATTEMPTS" },
+  retryTimeout: { key: "causeflow:retryTimeout", env: "CAUSEFLOW_RETRY_TIMEOUT" },
+} satisfies Record<string, Setting>;
+
+export interface ProviderConfig {
+  apiUrl: URL;
+  /** Undefined until the user sets one; only calls that reach the API need it. */
+  apiToken?: string;
+  /** Per HTTP request, in milliseconds. */
+  requestTimeoutMs: number;
+  /** Attempts per API call, the first one included. */
+  maxAttempts: number;
+  /** Time one API call may spend on retries, in milliseconds. */
+  retryTimeoutMs: number;
+}
+
+export type ConfigLookup = (key: string) => string | undefined;
+
+/** Resolves the configuration: stack config first, then the environment, then the default. */
+export function resolveConfig(stackConfig: ConfigLookup, env: NodeJS.ProcessEnv): ProviderConfig {
+  const read = (setting: Setting): string | undefined => {
+    const value = stackConfig(setting.key) ?? env[setting.env];
+    return value === undefined || value.trim() === "" ? undefined : value.trim();
+  };
+  return {
+    apiUrl: parseApiUrl(read(SETTINGS.apiUrl) ?? DEFAULT_API_URL),
+    apiToken: read(SETTINGS.apiToken),
+    requestTimeoutMs: seconds(SETTINGS.requestTimeout, read(SETTINGS.requestTimeout), 30),
+    maxAttempts: positiveInteger(SETTINGS.maxAttempts, read(SETTINGS.maxAttempts), 5),
+    retryTimeoutMs: seconds(SETTINGS.retryTimeout, read(SETTINGS.retryTimeout), 120),
+  };
+}
+
+/** The error for a call that needs the API token when none is configured. */
+export function missingTokenMessage(): string {
+  return (
+    `No CauseFlow API token is configured. Set it with ` +
+    `\`pulumi config set --secret ${SETTINGS.apiToken.key} <token>\` ` +
+    `or the ${SETTINGS.apiToken.env} environment variable; it must belong to a user with the admin role.`
+  );
+}
+
+function parseApiUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(
+      `${SETTINGS.apiUrl.key} is not a valid URL (${JSON.stringify(text)}); ` +
+        `use for example ${DEFAULT_API_URL}, or unset it to use that default.`,
+    );
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new Error(`${SETTINGS.apiUrl.key} must be an http(s) URL, got ${url.protocol}//…`);
+  }
+  return url;
+}
+
+function describe(setting: Setting): string {
+  return `${setting.key} (or ${setting.env})`;
+}
+
+function seconds(setting: Setting, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback * 1000;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new Error(`${describe(setting)} must be a number of seconds greater than 0, got ${JSON.stringify(text)}.`);
+  }
+  return value * 1000;
+}
+
+function positiveInteger(setting: Setting, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`${describe(setting)} must be a whole number of at least 1, got ${JSON.stringify(text)}.`);
+  }
+  return value;
+}

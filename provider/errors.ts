@@ -1,0 +1,159 @@
+/**
+ * Errors of the tenant API client, in the manner of well-kept API SDKs: one base class,
+ * `APIError` carrying status, code, message and request id, one subclass per status family,
+ * and connection errors carrying their cause. The mapping from status to class lives here only.
+ */
+import { apiErrorBodySchema } from "./schema";
+
+export class CauseFlowError extends Error {
+  override name = "CauseFlowError";
+}
+
+export class APIError extends CauseFlowError {
+  override name = "APIError";
+  constructor(
+    readonly status: number,
+    /** The API's error code, lower-cased (the service has answered with upper-case codes too). */
+    readonly code: string | undefined,
+    /** The API's own human text. */
+    readonly apiMessage: string | undefined,
+    readonly requestId: string | undefined,
+    readonly details: Record<string, unknown> | undefined,
+  ) {
+    const parts = [`HTTP ${status}`, code, apiMessage].filter(Boolean).join(" ");
+    super(requestId ? `${parts} (request ${requestId})` : parts);
+  }
+
+  /** Builds the right subclass from a response that was not a success. */
+  static fromResponse(status: number, body: unknown, requestId: string | undefined): APIError {
+    const parsed = apiErrorBodySchema.safeParse(body);
+    const fields = parsed.success ? parsed.data : {};
+    const code = fields.error?.toLowerCase();
+    // A body that is not the API's JSON (an HTML page from a proxy, say) still says something useful.
+    const message = fields.message ?? (typeof body === "string" && body ? summarize(body) : undefined);
+    const ErrorClass = errorClassFor(status);
+    return new ErrorClass(status, code, message, requestId, fields.details);
+  }
+}
+
+export class BadRequestError extends APIError {
+  override name = "BadRequestError";
+}
+export class AuthenticationError extends APIError {
+  override name = "AuthenticationError";
+}
+export class PermissionDeniedError extends APIError {
+  override name = "PermissionDeniedError";
+}
+export class NotFoundError extends APIError {
+  override name = "NotFoundError";
+}
+export class ConflictError extends APIError {
+  override name = "ConflictError";
+}
+export class RateLimitError extends APIError {
+  override name = "RateLimitError";
+}
+export class InternalServerError extends APIError {
+  override name = "InternalServerError";
+}
+
+function errorClassFor(status: number): typeof APIError {
+  switch (status) {
+    case 400:
+    case 422:
+      return BadRequestError;
+    case 401:
+      return AuthenticationError;
+    case 403:
+      return PermissionDeniedError;
+    case 404:
+      return NotFoundError;
+    case 409:
+      return ConflictError;
+    case 429:
+      return RateLimitError;
+    default:
+      return status >= 500 ? InternalServerError : APIError;
+  }
+}
+
+/** The request never produced a response: refused, reset, DNS, TLS. */
+export class APIConnectionError extends CauseFlowError {
+  override name = "APIConnectionError";
+  constructor(
+    message: string,
+    /** undici's or Node's error code, such as ECONNREFUSED or UND_ERR_SOCKET. */
+    readonly code: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export class APITimeoutError extends APIConnectionError {
+  override name = "APITimeoutError";
+}
+
+/** A success status whose body is not the tenant the API documents. */
+export class UnexpectedResponseError extends CauseFlowError {
+  override name = "UnexpectedResponseError";
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly requestId: string | undefined,
+  ) {
+    super(requestId ? `${message} (request ${requestId})` : message);
+  }
+}
+
+function summarize(text: string): string {
+  const oneLine = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+  return oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine;
+}
+
+export type Operation = "create" | "read" | "update";
+
+/**
+ * The message for a failed provider operation: what failed, for which tenant, what the API
+ * said, and what to do next. Each remedy is written once, here.
+ */
+export function describeFailure(operation: Operation, tenant: string, error: unknown): string {
+  const what = `Could not ${operation} CauseFlow tenant ${tenant}`;
+  if (!(error instanceof CauseFlowError)) return `${what}: ${error instanceof Error ? error.message : String(error)}`;
+  return `${what}: ${error.message}. ${remedy(operation, tenant, error)}`.trim();
+}
+
+function remedy(operation: Operation, tenant: string, error: CauseFlowError): string {
+  if (error instanceof AuthenticationError) {
+    return (
+      "The API token is missing, expired or invalid: set a valid one with " +
+      "`pulumi config set --secret causeflow:apiToken <token>` or the CAUSEFLOW_API_TOKEN environment variable."
+    );
+  }
+  if (error instanceof PermissionDeniedError) {
+    return (
+      "Creating and updating tenants needs the token of a CauseFlow user with the admin role; " +
+      "member users and API keys (cflo_…) cannot manage tenants."
+    );
+  }
+  if (error instanceof ConflictError) {
+    return `The slug ${tenant} is already taken: slugs are unique across CauseFlow. Choose another slug.`;
+  }
+  if (error instanceof NotFoundError) {
+    return operation === "update"
+      ? "The tenant no longer exists in CauseFlow: run `pulumi refresh` to drop it from the stack, then `pulumi up` to create it again."
+      : "";
+  }
+  if (error instanceof BadRequestError) {
+    const details = error.details ? ` Details: ${JSON.stringify(error.details)}.` : "";
+    return `The API rejected the tenant's values; correct them in the program.${details}`;
+  }
+  if (error instanceof RateLimitError) {
+    return "The API's rate limit held for the whole retry budget: run again later, or raise causeflow:maxAttempts and causeflow:retryTimeout.";
+  }
+  if (error instanceof InternalServerError || error instanceof APIConnectionError) {
+    return "The API could not be reached or failed; check causeflow:apiUrl and try again later.";
+  }
+  return "";
+}

@@ -1,0 +1,12 @@
+/** What runs inside the provider process. The `__provider` shim in state loads `tenantProvider` from here. */
+import { TenantProvider } from "./tenantProvider";
+
+export { TenantProvider, PartialCreateError } from "./tenantProvider";
+export { CauseFlowClient } from "./client";
+export type { ClientOptions, CreateTenantBody, UpdateTenantBody, TenantPage } from "./client";
+export * from "./errors";
+export * from "./schema";
+export { SETTINGS as CONFIG_SETTINGS, DEFAULT_API_URL } from "./config";
+
+/** One provider per process, shared by every shim version that loads this package. */
+export const tenantProvider = new TenantProvider();

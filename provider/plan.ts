@@ -1,0 +1,244 @@
+/**
+ * The provider's decisions as functions of data: what `check` accepts and normalizes, what a
+ * diff means, which fields a PATCH carries, and which outputs a response becomes. No I/O here.
+ */
+import type { z } from "zod";
+import type { CreateTenantBody, UpdateTenantBody } from "./client";
+import {
+  DEFAULT_PLAN,
+  SETTING_KEYS,
+  UNKNOWN,
+  tenantInputsSchema,
+  type ApiTenant,
+  type TenantInputs,
+  type TenantOutputs,
+  type TenantSettings,
+} from "./schema";
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+type Props = Record<string, unknown>;
+
+const INPUT_KEYS = ["name", "slug", "ownerEmail", "plan", "settings"] as const;
+/** Inputs the engine or this package add; not the user's to set, never validated. */
+const RESERVED_KEYS = new Set(["__provider"]);
+
+/** Validates and normalizes a program's inputs. Unknown values (preview) pass. */
+export function checkTenant(olds: Props, news: Props): { inputs: Props; failures: CheckFailure[] } {
+  const inputs = normalizeInputs(news);
+  const failures = [...validationFailures(news, inputs), ...immutabilityFailures(olds, inputs)];
+  return { inputs, failures };
+}
+
+/**
+ * A canonical form, so an unchanged program never shows a diff: the default plan filled in,
+ * settings without null or undefined keys, no empty settings object, and a fixed key order.
+ */
+export function normalizeInputs(news: Props): Props {
+  const inputs: Props = {};
+  for (const key of INPUT_KEYS) {
+    const value = own(news, key);
+    if (key === "plan" && (value === undefined || value === null)) inputs.plan = DEFAULT_PLAN;
+    else if (key === "settings") {
+      const settings = normalizeSettings(value);
+      if (settings !== undefined) inputs.settings = settings;
+    } else if (value !== undefined && value !== null) inputs[key] = value;
+  }
+  return inputs;
+}
+
+function normalizeSettings(value: unknown): unknown {
+  if (!isPlainObject(value)) return value ?? undefined;
+  const settings: Props = {};
+  for (const key of SETTING_KEYS) {
+    const setting = own(value, key);
+    if (setting !== undefined && setting !== null) settings[key] = setting;
+  }
+  // Keys we do not know are kept so that validation can name them.
+  for (const key of Object.keys(value)) {
+    if (!(SETTING_KEYS as readonly string[]).includes(key)) settings[key] = value[key];
+  }
+  return Object.keys(settings).length === 0 ? undefined : settings;
+}
+
+function validationFailures(news: Props, inputs: Props): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  for (const key of Object.keys(news)) {
+    if (!RESERVED_KEYS.has(key) && !(INPUT_KEYS as readonly string[]).includes(key)) {
+      failures.push({ property: key, reason: `is not an input of causeflow.Tenant; the inputs are ${INPUT_KEYS.join(", ")}` });
+    }
+  }
+  const result = tenantInputsSchema.safeParse(inputs);
+  if (result.success) return failures;
+  for (const issue of result.error.issues) {
+    for (const path of issuePaths(issue)) {
+      if (!isUnknownAlong(inputs, path)) failures.push({ property: path.join("."), reason: reasonFor(issue, inputs, path) });
+    }
+  }
+  return failures;
+}
+
+function issuePaths(issue: z.core.$ZodIssue): PropertyKey[][] {
+  const path = issue.path;
+  if (issue.code === "unrecognized_keys") return issue.keys.map((key) => [...path, key]);
+  return [path];
+}
+
+function reasonFor(issue: z.core.$ZodIssue, inputs: Props, path: PropertyKey[]): string {
+  if (issue.code === "unrecognized_keys") {
+    return path[0] === "settings"
+      ? `is not a known setting; the settings are ${SETTING_KEYS.join(", ")}`
+      : `is not an input of causeflow.Tenant; the inputs are ${INPUT_KEYS.join(", ")}`;
+  }
+  const value = valueAt(inputs, path);
+  if (issue.code === "invalid_type") {
+    if (value === undefined) return `is required: set ${path.join(".")} on the tenant`;
+    return `must be ${article(issue.expected)}, got ${describeType(value)}`;
+  }
+  return issue.message;
+}
+
+/** Refuses what the API cannot do: owner email and plan never change, and a replacement would collide on the slug. */
+function immutabilityFailures(olds: Props, inputs: Props): CheckFailure[] {
+  const slug = own(olds, "slug");
+  if (typeof slug !== "string" || slug === UNKNOWN || own(inputs, "slug") !== slug) return [];
+  const failures: CheckFailure[] = [];
+  for (const key of ["ownerEmail", "plan"] as const) {
+    const before = own(olds, key) ?? (key === "plan" ? DEFAULT_PLAN : undefined);
+    const after = own(inputs, key);
+    if (before === undefined || after === UNKNOWN || before === after) continue;
+    failures.push({
+      property: key,
+      reason:
+        `cannot change from ${JSON.stringify(before)} to ${JSON.stringify(after)}: the CauseFlow API cannot change ` +
+        `a tenant's ${key === "plan" ? "plan" : "owner email"}, and replacing the tenant would collide on slug ` +
+        `${JSON.stringify(slug)} because the old tenant cannot be deleted. Keep ${JSON.stringify(before)}` +
+        (key === "plan"
+          ? `, or change the plan in CauseFlow and run \`pulumi refresh\`.`
+          : `, or give the tenant a new slug to create a new tenant owned by ${JSON.stringify(after)}.`),
+    });
+  }
+  return failures;
+}
+
+export interface TenantChanges {
+  /** Properties whose change replaces the tenant. */
+  replaces: string[];
+  /** Properties (settings as `settings.<key>`) that a PATCH updates in place. */
+  updates: string[];
+}
+
+/** What changes between the stored outputs and the new inputs. An unknown value counts as changed. */
+export function diffTenant(olds: Props, news: Props): TenantChanges {
+  const replaces = own(olds, "slug") === own(news, "slug") ? [] : ["slug"];
+  const updates: string[] = [];
+  if (own(olds, "name") !== own(news, "name")) updates.push("name");
+  const oldSettings = own(olds, "settings");
+  const newSettings = own(news, "settings");
+  if (newSettings === UNKNOWN) updates.push("settings");
+  else {
+    for (const key of SETTING_KEYS) {
+      if (own(oldSettings, key) !== own(newSettings, key)) updates.push(`settings.${key}`);
+    }
+  }
+  return { replaces, updates };
+}
+
+/** The PATCH body for an update: only what changed; a setting dropped from the program is sent as null. */
+export function planPatch(olds: Props, news: TenantInputs): UpdateTenantBody {
+  const body: UpdateTenantBody = {};
+  const settings: NonNullable<UpdateTenantBody["settings"]> = {};
+  for (const path of diffTenant(olds, news as Props).updates) {
+    if (path === "name") body.name = news.name;
+    else {
+      const key = path.slice("settings.".length) as keyof TenantSettings;
+      (settings as Props)[key] = news.settings?.[key] ?? null;
+    }
+  }
+  if (Object.keys(settings).length > 0) body.settings = settings;
+  return body;
+}
+
+/** The POST body. `autoRemediation` is not accepted by POST; create sends it with a PATCH after. */
+export function planCreate(inputs: TenantInputs): { body: CreateTenantBody; followUp?: UpdateTenantBody } {
+  const { autoRemediation, ...awsSettings } = inputs.settings ?? {};
+  const body: CreateTenantBody = {
+    name: inputs.name,
+    slug: inputs.slug,
+    ownerEmail: inputs.ownerEmail,
+    plan: inputs.plan,
+    ...(Object.keys(awsSettings).length > 0 ? { settings: awsSettings } : {}),
+  };
+  return autoRemediation === undefined ? { body } : { body, followUp: { settings: { autoRemediation } } };
+}
+
+/**
+ * The outputs for a tenant as the API returned it. `settings` holds the keys the program manages,
+ * with the API's values; a response without settings (POST documents none) keeps what was sent.
+ * The API never returns ownerEmail, so it comes from the inputs.
+ */
+export function toOutputs(tenant: ApiTenant, managed: { ownerEmail: string; settings?: TenantSettings }): TenantOutputs {
+  const outputs: TenantOutputs = {
+    tenantId: tenant.tenantId,
+    name: tenant.name,
+    slug: tenant.slug,
+    ownerEmail: managed.ownerEmail,
+    plan: tenant.plan,
+    status: tenant.status,
+    createdAt: tenant.createdAt,
+  };
+  if (managed.settings !== undefined) {
+    const source = tenant.settings ?? managed.settings;
+    const settings: Props = {};
+    for (const key of SETTING_KEYS) {
+      const value = own(source, key);
+      if (own(managed.settings, key) !== undefined && value !== undefined && value !== null) settings[key] = value;
+    }
+    outputs.settings = settings as TenantSettings;
+  }
+  return outputs;
+}
+
+/** The inputs that refresh writes back, so the next diff compares the program against CauseFlow as it is. */
+export function inputsFromOutputs(outputs: TenantOutputs): Props {
+  return normalizeInputs({
+    name: outputs.name,
+    slug: outputs.slug,
+    ownerEmail: outputs.ownerEmail,
+    plan: outputs.plan,
+    settings: outputs.settings,
+  });
+}
+
+function own(value: unknown, key: string): unknown {
+  return isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, key) ? value[key] : undefined;
+}
+
+function isPlainObject(value: unknown): value is Props {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function valueAt(value: unknown, path: PropertyKey[]): unknown {
+  return path.reduce<unknown>((current, key) => own(current, String(key)), value);
+}
+
+/** True when the value at the path, or at any parent of it, is not known yet. */
+function isUnknownAlong(value: unknown, path: PropertyKey[]): boolean {
+  for (let depth = 0; depth <= path.length; depth++) {
+    if (valueAt(value, path.slice(0, depth)) === UNKNOWN) return true;
+  }
+  return false;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value).slice(0, 40)}`;
+}
+
+function article(expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}

@@ -1,0 +1,2 @@
+export { Tenant } from "./tenant";
+export type { Plan, TenantArgs, TenantSettings, TenantSettingsArgs } from "./tenant";

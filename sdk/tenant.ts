@@ -1,0 +1,87 @@
+/**
+ * causeflow.Tenant: a CauseFlow tenant (an isolated organization) managed by Pulumi.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export type Plan = "starter" | "pro" | "business" | "enterprise";
+
+/** Settings that link the tenant to the customer's AWS account. */
+export interface TenantSettingsArgs {
+  /** IAM role CauseFlow assumes in the customer's account, e.g. `arn:aws:iam::123456789012:role/CauseFlowRole`. */
+  awsRoleArn?: pulumi.Input<string>;
+  /** External ID the role's trust policy checks. CauseFlow's docs call it a secret: pass it as `pulumi.secret(...)`. */
+  awsExternalId?: pulumi.Input<string>;
+  /** Primary AWS region, e.g. `us-east-1`. */
+  awsRegion?: pulumi.Input<string>;
+  /** When true, approved remediations run without a human confirming each one. @default false (the API's) */
+  autoRemediation?: pulumi.Input<boolean>;
+}
+
+/** The inputs of a Tenant. */
+export interface TenantArgs {
+  /** Display name, shown in the dashboard and notifications. Changing it updates the tenant in place. */
+  name: pulumi.Input<string>;
+  /** Globally unique URL-safe identifier: lowercase letters, digits, hyphens. Changing it replaces the tenant. */
+  slug: pulumi.Input<string>;
+  /** The owner, invited to activate the account. Cannot change once the tenant exists. */
+  ownerEmail: pulumi.Input<string>;
+  /** Subscription plan. Cannot change through the API once the tenant exists. @default "starter" */
+  plan?: pulumi.Input<Plan>;
+  /** AWS integration. Each setting changes in place; a setting removed from the program is cleared. */
+  settings?: pulumi.Input<TenantSettingsArgs>;
+}
+
+/** The settings as CauseFlow reports them, limited to the keys the program sets. */
+export interface TenantSettings {
+  awsRoleArn?: string;
+  awsExternalId?: string;
+  awsRegion?: string;
+  autoRemediation?: boolean;
+}
+
+/**
+ * The provider object stored in state as `__provider`. It holds no code of ours and no
+ * credential: each call loads the installed `@causeflow/pulumi`, so refresh and destroy run the
+ * current version, whichever version created the tenant (pulumi/pulumi#6238, #16826).
+ */
+const providerShim: pulumi.dynamic.ResourceProvider = {
+  configure: (req) => load().configure(req),
+  check: (olds, news) => load().check(olds, news),
+  diff: (id, olds, news) => load().diff(id, olds, news),
+  create: (inputs) => load().create(inputs),
+  read: (id, props) => load().read(id, props),
+  update: (id, olds, news) => load().update(id, olds, news),
+  delete: (id, props) => load().delete(id, props),
+};
+
+function load(): Required<pulumi.dynamic.ResourceProvider> {
+  return require("@causeflow/pulumi/provider").tenantProvider;
+}
+
+/**
+ * A CauseFlow tenant. Creating it creates the tenant through the CauseFlow API; deleting it
+ * only removes it from the stack, because the API cannot delete tenants: protect production
+ * tenants with `{ protect: true }`.
+ */
+export class Tenant extends pulumi.dynamic.Resource {
+  /** CauseFlow's identifier of the tenant. */
+  declare readonly tenantId: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+  declare readonly slug: pulumi.Output<string>;
+  declare readonly ownerEmail: pulumi.Output<string>;
+  /** As CauseFlow reports it; may be a label beyond the four documented plans. */
+  declare readonly plan: pulumi.Output<string>;
+  /** `active` when created; later `active` or `suspended`. */
+  declare readonly status: pulumi.Output<string>;
+  /** ISO 8601 time of creation. */
+  declare readonly createdAt: pulumi.Output<string>;
+  declare readonly settings: pulumi.Output<TenantSettings | undefined>;
+
+  constructor(name: string, args: TenantArgs, opts?: pulumi.CustomResourceOptions) {
+    for (const key of ["name", "slug", "ownerEmail"] as const) {
+      if (args?.[key] === undefined) throw new Error(`causeflow.Tenant ${JSON.stringify(name)}: missing required input '${key}'`);
+    }
+    const outputsOnly = { tenantId: undefined, status: undefined, createdAt: undefined };
+    super(providerShim, name, { ...args, ...outputsOnly }, opts, "causeflow", "Tenant");
+  }
+}

@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { PLANS, SLUG_PATTERN } from "../provider/schema";
+import type { FaultInjector } from "./faults";
 import type { StoredTenant, TenantStore } from "./store";
 
 export interface EmulatorOptions {
@@ -14,6 +15,15 @@ export interface EmulatorOptions {
   memberToken: string;
   /** Requests per token per minute; the business plan's 2,000 by default. */
   rateLimitPerMinute?: number;
+  faults?: FaultInjector;
+  /** Every request that passed authentication is appended here, for tests and the benchmark. */
+  journal?: JournalEntry[];
+}
+
+export interface JournalEntry {
+  method: string;
+  path: string;
+  body?: unknown;
 }
 
 /** An error the API answers with, as its documented JSON body. */
@@ -105,10 +115,14 @@ export function createHandler(options: EmulatorOptions): (req: IncomingMessage, 
     const { role, token } = authenticate(req);
     rateLimit(token, res);
     const method = req.method ?? "GET";
+    const journalEntry: JournalEntry = { method, path: url.pathname + url.search };
+    options.journal?.push(journalEntry);
+    const fault = options.faults?.take(method, url.pathname);
+    if (fault) throw new ApiFailure(fault.status, fault.code, fault.message);
     if (url.pathname === "/v1/tenants") {
       if (method === "POST") {
         requireAdmin(role);
-        const body = parse(createBody, await readJson(req));
+        const body = parse(createBody, await readJson(req, journalEntry));
         if (store.findBySlug(body.slug)) {
           throw new ApiFailure(409, "slug_conflict", `A tenant with slug '${body.slug}' already exists`);
         }
@@ -129,7 +143,7 @@ export function createHandler(options: EmulatorOptions): (req: IncomingMessage, 
       if (method === "GET") return [200, full(find(tenantId))];
       if (method === "PATCH") {
         requireAdmin(role);
-        const body = parse(patchBody, await readJson(req));
+        const body = parse(patchBody, await readJson(req, journalEntry));
         const tenant = find(tenantId);
         const settings: Record<string, unknown> = { ...tenant.settings };
         for (const [key, value] of Object.entries(body.settings ?? {})) {
@@ -202,7 +216,7 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   throw new ApiFailure(400, "validation_error", summary, { fields });
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+async function readJson(req: IncomingMessage, entry: JournalEntry): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -211,7 +225,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
     chunks.push(chunk);
   }
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    entry.body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return entry.body;
   } catch {
     throw new ApiFailure(400, "validation_error", "Request body is not valid JSON");
   }

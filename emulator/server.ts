@@ -4,7 +4,8 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createHandler } from "./app";
+import { createHandler, type JournalEntry } from "./app";
+import { FaultInjector } from "./faults";
 import { TenantStore } from "./store";
 
 export interface StartOptions {
@@ -23,6 +24,9 @@ export interface RunningEmulator {
   adminToken: string;
   memberToken: string;
   store: TenantStore;
+  faults: FaultInjector;
+  /** Requests received (after authentication), oldest first. */
+  journal: JournalEntry[];
   close(): Promise<void>;
 }
 
@@ -30,7 +34,11 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   const store = new TenantStore(options.stateFile);
   const adminToken = options.adminToken ?? `emu_admin_${randomBytes(16).toString("hex")}`;
   const memberToken = options.memberToken ?? `emu_member_${randomBytes(16).toString("hex")}`;
-  const server = createServer(createHandler({ store, adminToken, memberToken, rateLimitPerMinute: options.rateLimitPerMinute }));
+  const faults = new FaultInjector();
+  const journal: JournalEntry[] = [];
+  const server = createServer(
+    createHandler({ store, adminToken, memberToken, rateLimitPerMinute: options.rateLimitPerMinute, faults, journal }),
+  );
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -42,6 +50,8 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     adminToken,
     memberToken,
     store,
+    faults,
+    journal,
     close: () =>
       new Promise((resolve, reject) => {
         server.closeAllConnections();

@@ -3,6 +3,7 @@
  * started and called over gRPC exactly as the engine does, without the Pulumi CLI.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { EventEmitter } from "node:events";
 import { createInterface } from "node:readline";
 import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -36,7 +37,30 @@ export class ProviderHost {
     private readonly client: ResourceProviderClient,
     /** Every line the host printed after its port, stdout and stderr alike: what the CLI shows the user. */
     readonly output: string[],
+    private readonly lines: EventEmitter,
   ) {}
+
+  /**
+   * Resolves with the first line from index `from` on that matches. The host's output comes on
+   * a pipe apart from its gRPC answers, so a line printed during a call may arrive after it.
+   */
+  waitForOutput(pattern: RegExp, from = 0, timeoutMs = 5000): Promise<string> {
+    const found = this.output.slice(from).find((line) => pattern.test(line));
+    if (found !== undefined) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.lines.off("line", listen);
+        reject(new Error(`the provider host printed nothing matching ${pattern} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const listen = (line: string) => {
+        if (!pattern.test(line)) return;
+        clearTimeout(timer);
+        this.lines.off("line", listen);
+        resolve(line);
+      };
+      this.lines.on("line", listen);
+    });
+  }
 
   static async start(options: HostOptions): Promise<ProviderHost> {
     const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
@@ -46,15 +70,18 @@ export class ProviderHost {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const lines = createInterface({ input: child.stdout! });
-    const output: string[] = [];
-    createInterface({ input: child.stderr! }).on("line", (line) => output.push(line));
+    const output = new EventEmitter();
+    const record = (line: string) => output.emit("line", line);
+    const printed: string[] = [];
+    output.on("line", (line: string) => printed.push(line));
+    createInterface({ input: child.stderr! }).on("line", record);
     const port = await new Promise<string>((resolve, reject) => {
-      child.once("exit", (code) => reject(new Error(`provider host exited with ${code} before serving: ${output.join("\n")}`)));
+      child.once("exit", (code) => reject(new Error(`provider host exited with ${code} before serving: ${printed.join("\n")}`)));
       lines.once("line", resolve);
     });
-    lines.on("line", (line) => output.push(line));
+    lines.on("line", record);
     const client = new ResourceProviderClient(`127.0.0.1:${port.trim()}`, grpc.credentials.createInsecure());
-    return new ProviderHost(child, client, output);
+    return new ProviderHost(child, client, printed, output);
   }
 
   /** Stack config as the engine sends it: namespaced keys, secrets already in the clear. */

@@ -36,7 +36,9 @@ async function main(): Promise<void> {
   const engine = new Engine(host);
   let printed = 0;
   const log = (line = "") => console.log(line);
-  const flushHostOutput = () => {
+  /** Prints what the provider printed; a replace or delete always warns, so wait for that line. */
+  const flushHostOutput = async (step: Step) => {
+    if (step.kind === "replace" || step.kind === "delete") await host.waitForOutput(/^warning:/, printed);
     for (const line of host.output.slice(printed)) log(`    ${line}`);
     printed = host.output.length;
   };
@@ -45,8 +47,9 @@ async function main(): Promise<void> {
     log(`\n${title}`);
     const [tenant] = await runProgram(() => [new Tenant("acme", args)]);
     log(`  preview:  ${formatStep(await engine.preview(tenant))}`);
-    log(`  up:       ${formatStep(await engine.up(tenant))}`);
-    flushHostOutput();
+    const step = await engine.up(tenant);
+    log(`  up:       ${formatStep(step)}`);
+    await flushHostOutput(step);
     const { id, outputs } = engine.stack.get(tenant.urn)!;
     const { name, slug, plan, status, settings } = outputs;
     log(`  outputs:  tenantId=${id} name=${JSON.stringify(name)} slug=${slug} plan=${plan} status=${status}`);
@@ -85,8 +88,9 @@ async function main(): Promise<void> {
     });
 
     log("\n5. Remove it from the program: it leaves the stack, and stays in CauseFlow");
-    log(`  up:       ${formatStep(await engine.delete(state.urn))}`);
-    flushHostOutput();
+    const removal = await engine.delete(state.urn);
+    log(`  up:       ${formatStep(removal)}`);
+    await flushHostOutput(removal);
 
     const remaining = emulator.store.all().map((t) => t.slug);
     log(`\nDone. Tenants in the stack: ${engine.stack.size}; tenants in CauseFlow (emulator): ${remaining.join(", ")}.`);

@@ -122,7 +122,7 @@ export class CauseFlowClient {
         kind: "response",
         status: response.statusCode,
         headers: response.headers,
-        body: parseBody(text),
+        body: parseBody(this.#redact(text)),
         requestId: Array.isArray(requestId) ? requestId[0] : requestId,
       };
     } catch (error) {
@@ -140,14 +140,14 @@ export class CauseFlowClient {
       const ErrorClass = TIMEOUT_CODES.has(outcome.code ?? "") ? APITimeoutError : APIConnectionError;
       const what = ErrorClass === APITimeoutError ? "timed out" : "failed";
       throw new ErrorClass(
-        this.#redact(`request to ${this.baseUrl.origin} ${what}${tried} (${outcome.code ?? "no error code"})`),
+        `request to ${this.baseUrl.origin} ${what}${tried} (${outcome.code ?? "no error code"})`,
         outcome.code,
         { cause: outcome.cause },
       );
     }
     if (outcome.status < 200 || outcome.status >= 300) {
       const error = APIError.fromResponse(outcome.status, outcome.body, outcome.requestId);
-      error.message = this.#redact(error.message + tried);
+      error.message += tried;
       throw error;
     }
     const parsed = schema.safeParse(outcome.body);
@@ -157,7 +157,7 @@ export class CauseFlowClient {
         .map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`)
         .join("; ");
       throw new UnexpectedResponseError(
-        this.#redact(`the API answered ${outcome.status} with a body this client cannot read (${problem})`),
+        `the API answered ${outcome.status} with a body this client cannot read (${problem})`,
         outcome.status,
         outcome.requestId,
       );
@@ -165,9 +165,9 @@ export class CauseFlowClient {
     return parsed.data;
   }
 
-  /** A token must never reach an error message, even if the server echoes it back. */
+  /** The token must never reach an error, even if the server echoes it back. (A few characters alone reveal nothing.) */
   #redact(text: string): string {
-    return this.#token ? text.split(this.#token).join("[redacted]") : text;
+    return this.#token.length >= 6 ? text.split(this.#token).join("[redacted]") : text;
   }
 }
 

@@ -37,10 +37,8 @@ export type ConfigLookup = (key: string) => string | undefined;
 
 /** Resolves the configuration: stack config first, then the environment, then the default. */
 export function resolveConfig(stackConfig: ConfigLookup, env: NodeJS.ProcessEnv): ProviderConfig {
-  const read = (setting: Setting): string | undefined => {
-    const value = stackConfig(setting.key) ?? env[setting.env];
-    return value === undefined || value.trim() === "" ? undefined : value.trim();
-  };
+  const present = (value: string | undefined) => (value === undefined || value.trim() === "" ? undefined : value.trim());
+  const read = (setting: Setting) => present(stackConfig(setting.key)) ?? present(env[setting.env]);
   return {
     apiUrl: parseApiUrl(read(SETTINGS.apiUrl) ?? DEFAULT_API_URL),
     apiToken: read(SETTINGS.apiToken),

@@ -81,7 +81,8 @@ export class Tenant extends pulumi.dynamic.Resource {
     for (const key of ["name", "slug", "ownerEmail"] as const) {
       if (args?.[key] === undefined) throw new Error(`causeflow.Tenant ${JSON.stringify(name)}: missing required input '${key}'`);
     }
-    const outputsOnly = { tenantId: undefined, status: undefined, createdAt: undefined };
-    super(providerShim, name, { ...args, ...outputsOnly }, opts, "causeflow", "Tenant");
+    // Every output is named, even when unset, so that a preview shows it as unknown, not absent.
+    const props = { plan: undefined, settings: undefined, ...args, tenantId: undefined, status: undefined, createdAt: undefined };
+    super(providerShim, name, props, opts, "causeflow", "Tenant");
   }
 }

@@ -1,0 +1,123 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { startEmulator, type RunningEmulator } from "../../emulator/server";
+
+let emulator: RunningEmulator;
+afterEach(() => emulator?.close());
+
+const acme = { name: "Acme Corp", slug: "acme-corp", ownerEmail: "owner@acme.com" };
+
+async function call(method: string, route: string, body?: unknown, token: string | null = emulator.adminToken) {
+  const response = await fetch(emulator.url + route, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json" },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
+}
+
+describe("emulator", () => {
+  beforeEach(async () => {
+    emulator = await startEmulator();
+  });
+
+  it("answers POST with 201 and the documented fields only, GET with settings", async () => {
+    const created = await call("POST", "/v1/tenants", { ...acme, settings: { awsRegion: "us-east-1" } });
+    expect(created.status).toBe(201);
+    expect(Object.keys(created.body).sort()).toEqual(["createdAt", "name", "plan", "slug", "status", "tenantId"]);
+    expect(created.body).toMatchObject({ plan: "starter", status: "active" });
+    const read = await call("GET", `/v1/tenants/${created.body.tenantId}`);
+    expect(read.body.settings).toEqual({ awsRegion: "us-east-1", autoRemediation: false });
+    expect(read.body).not.toHaveProperty("ownerEmail");
+  });
+
+  it("requires a bearer token and tells missing from invalid", async () => {
+    expect(await call("GET", "/v1/tenants", undefined, null)).toMatchObject({ status: 401, body: { error: "unauthorized", message: "Missing bearer token" } });
+    expect(await call("GET", "/v1/tenants", undefined, "nope")).toMatchObject({ status: 401, body: { message: "Invalid or expired token" } });
+  });
+
+  it("lets members read but not write", async () => {
+    const { body } = await call("POST", "/v1/tenants", acme);
+    expect((await call("GET", `/v1/tenants/${body.tenantId}`, undefined, emulator.memberToken)).status).toBe(200);
+    expect(await call("PATCH", `/v1/tenants/${body.tenantId}`, { name: "x" }, emulator.memberToken)).toMatchObject({ status: 403, body: { error: "forbidden" } });
+    expect((await call("POST", "/v1/tenants", { ...acme, slug: "b" }, emulator.memberToken)).status).toBe(403);
+  });
+
+  it("validates bodies and names every bad field", async () => {
+    const missing = await call("POST", "/v1/tenants", { name: "" });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error).toBe("validation_error");
+    expect(Object.keys(missing.body.details.fields).sort()).toEqual(["name", "ownerEmail", "slug"]);
+    expect((await call("POST", "/v1/tenants", { ...acme, settings: { autoRemediation: true } })).status).toBe(400);
+    expect((await call("POST", "/v1/tenants", "{not json")).body.message).toBe("Request body is not valid JSON");
+    const { body } = await call("POST", "/v1/tenants", acme);
+    const slugChange = await call("PATCH", `/v1/tenants/${body.tenantId}`, { slug: "new" });
+    expect(slugChange.status).toBe(400);
+  });
+
+  it("refuses a slug that is taken, with 409 slug_conflict", async () => {
+    await call("POST", "/v1/tenants", acme);
+    expect(await call("POST", "/v1/tenants", { ...acme, name: "Other" })).toMatchObject({ status: 409, body: { error: "slug_conflict" } });
+  });
+
+  it("PATCHes only the fields sent, and null clears a setting", async () => {
+    const { body } = await call("POST", "/v1/tenants", { ...acme, settings: { awsRegion: "us-east-1", awsRoleArn: "arn:aws:iam::123456789012:role/A" } });
+    const patched = await call("PATCH", `/v1/tenants/${body.tenantId}`, { settings: { awsRegion: null, autoRemediation: true } });
+    expect(patched.body).toMatchObject({ name: "Acme Corp", settings: { awsRoleArn: "arn:aws:iam::123456789012:role/A", autoRemediation: true } });
+    expect(patched.body.settings).not.toHaveProperty("awsRegion");
+    expect((await call("PATCH", "/v1/tenants/ten_nope", { name: "x" })).status).toBe(404);
+  });
+
+  it("pages the list with an opaque cursor and bounds the page size", async () => {
+    for (const n of [1, 2, 3]) await call("POST", "/v1/tenants", { ...acme, slug: `t-${n}` });
+    const first = await call("GET", "/v1/tenants?limit=2");
+    expect(first.body).toMatchObject({ count: 2, cursor: expect.any(String) });
+    expect(Object.keys(first.body.tenants[0]).sort()).toEqual(["name", "plan", "status", "tenantId"]);
+    const second = await call("GET", `/v1/tenants?limit=2&cursor=${first.body.cursor}`);
+    expect(second.body).toMatchObject({ count: 1, cursor: null });
+    expect((await call("GET", "/v1/tenants?limit=101")).status).toBe(400);
+  });
+
+  it("injects a fault for the next N matching requests only", async () => {
+    emulator.faults.failNext({ method: "POST", status: 503, count: 1 });
+    expect((await call("GET", "/v1/tenants")).status).toBe(200);
+    expect(await call("POST", "/v1/tenants", acme)).toMatchObject({ status: 503, body: { error: "service_unavailable" } });
+    expect((await call("POST", "/v1/tenants", acme)).status).toBe(201);
+  });
+
+  it("tags every answer with a request id", async () => {
+    const a = await call("GET", "/v1/tenants");
+    const b = await call("GET", "/v1/tenants");
+    expect(a.headers.get("x-request-id")).toMatch(/^req_/);
+    expect(a.headers.get("x-request-id")).not.toBe(b.headers.get("x-request-id"));
+  });
+});
+
+describe("emulator rate limit", () => {
+  it("counts down, then refuses with 429, the reset time and details.retryAfterSeconds", async () => {
+    emulator = await startEmulator({ rateLimitPerMinute: 2 });
+    const first = await call("GET", "/v1/tenants");
+    expect(first.headers.get("x-ratelimit-limit")).toBe("2");
+    expect(first.headers.get("x-ratelimit-remaining")).toBe("1");
+    await call("GET", "/v1/tenants");
+    const refused = await call("GET", "/v1/tenants");
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ error: "rate_limit_exceeded", details: { retryAfterSeconds: expect.any(Number) } });
+    const reset = Number(refused.headers.get("x-ratelimit-reset"));
+    expect(reset * 1000).toBeGreaterThan(Date.now());
+    expect(reset * 1000).toBeLessThanOrEqual(Date.now() + 61_000);
+  });
+});
+
+describe("emulator persistence", () => {
+  it("keeps tenants in a state file across restarts", async () => {
+    const stateFile = path.join(mkdtempSync(path.join(tmpdir(), "cf-emu-")), "tenants.json");
+    emulator = await startEmulator({ stateFile });
+    const { body } = await call("POST", "/v1/tenants", acme);
+    await emulator.close();
+    emulator = await startEmulator({ stateFile });
+    expect((await call("GET", `/v1/tenants/${body.tenantId}`)).body).toMatchObject({ slug: "acme-corp" });
+    expect((await call("POST", "/v1/tenants", acme)).status).toBe(409);
+  });
+});

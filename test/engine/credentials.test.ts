@@ -1,0 +1,80 @@
+/**
+ * The API token, through the real provider host: what happens without a usable one, and proof
+ * that it never reaches state, outputs, errors or the host's output.
+ */
+import { CauseFlowClient } from "../../provider/client";
+import { startStack, type Stack } from "./fixture";
+
+let slugCounter = 0;
+const tenant = () => ({ name: "Acme Corp", slug: `cred-${++slugCounter}`, ownerEmail: "owner@acme.com" });
+
+async function withStack<T>(config: Record<string, string | undefined>, run: (stack: Stack) => Promise<T>, tokens = {}): Promise<T> {
+  const stack = await startStack(config, tokens);
+  try {
+    return await run(stack);
+  } finally {
+    await stack.close();
+  }
+}
+
+describe("credentials", () => {
+  it.each([
+    ["no token", { "causeflow:apiToken": undefined }, /No CauseFlow API token is configured\. Set it with `pulumi config set --secret causeflow:apiToken <token>`/],
+    ["a wrong token", { "causeflow:apiToken": "not-a-valid-token" }, /HTTP 401 unauthorized .* set a valid one with `pulumi config set --secret causeflow:apiToken/],
+    ["a member's token", { "causeflow:apiToken": "member-token-for-test" }, /HTTP 403 forbidden .* needs the token of a CauseFlow user with the admin role/],
+  ])("with %s, create fails saying what to do and creates nothing", async (_label, config, message) => {
+    await withStack(
+      config,
+      async (stack) => {
+        const error = await stack.engine.up(await stack.tenant(tenant())).catch((e) => e);
+        expect(error.message).toMatch(message);
+        expect(stack.emulator.store.size).toBe(0);
+      },
+      { memberToken: "member-token-for-test" },
+    );
+  });
+
+  it("reads the token from CAUSEFLOW_API_TOKEN when the stack config has none", async () => {
+    const token = "env-admin-token-for-test";
+    const stack = await startStack({ "causeflow:apiToken": undefined }, { adminToken: token }, { CAUSEFLOW_API_TOKEN: token });
+    try {
+      await stack.engine.up(await stack.tenant(tenant()));
+      expect(stack.emulator.store.size).toBe(1);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it("previews without a token: check and diff need none", async () => {
+    await withStack({ "causeflow:apiToken": undefined }, async (stack) => {
+      expect(await stack.engine.preview(await stack.tenant(tenant()))).toMatchObject({ kind: "create" });
+    });
+  });
+
+  it("never writes the token into __provider, state, outputs, errors or the host's output", async () => {
+    const token = "cf-admin-token-7f3a9c2e41d8";
+    const seen: string[] = [];
+    await withStack({ "causeflow:apiToken": token }, async (stack) => {
+      const record = (value: unknown) => seen.push(typeof value === "string" ? value : JSON.stringify(value));
+      const recordError = (error: Error) => record({ ...error, message: error.message, stack: error.stack });
+      const args = tenant();
+      await stack.engine.up(await stack.tenant({ ...args, settings: { awsRegion: "us-east-1", autoRemediation: true } }));
+      await stack.engine.up(await stack.tenant({ ...args, name: "Renamed" }));
+      await stack.engine.refresh();
+      stack.emulator.faults.failNext({ method: "PATCH", status: 503, count: 2 });
+      await stack.engine.up(await stack.tenant({ ...args, name: "Again" })).catch(recordError);
+      const squatter = new CauseFlowClient({ baseUrl: stack.emulator.url, token });
+      await squatter.createTenant({ ...tenant(), slug: "taken" });
+      await squatter.close();
+      await stack.engine.up(await stack.tenant({ ...tenant(), slug: "taken" }, "other")).catch(recordError);
+      for (const state of stack.engine.stack.values()) record(state);
+      await stack.engine.delete([...stack.engine.stack.keys()][0]);
+      await stack.host.waitForOutput(/still exists/);
+      record(stack.host.output);
+      // The scenarios did produce what is being searched: state, both errors, the warning.
+      const all = seen.join("\n");
+      for (const expected of ["__provider", "after 2 attempts", "is already taken", "still exists"]) expect(all).toContain(expected);
+    }, { adminToken: token });
+    for (const text of seen) expect(text).not.toContain(token);
+  });
+});

@@ -1,0 +1,234 @@
+/**
+ * The Tenant lifecycle through the real dynamic-provider host, driven over gRPC as `pulumi up`
+ * drives it, against the emulator over HTTP.
+ */
+import { CauseFlowClient } from "../../provider/client";
+import { CheckFailedError } from "../../engine/engine";
+import { HostCallError } from "../../engine/host";
+import { runProgram } from "../../engine/program";
+import * as causeflow from "@causeflow/pulumi";
+import { PendingRole, startStack, type Stack } from "./fixture";
+
+const ROLE_A = "arn:aws:iam::123456789012:role/CauseFlowA";
+const ROLE_B = "arn:aws:iam::123456789012:role/CauseFlowB";
+const acme: causeflow.TenantArgs = {
+  name: "Acme Corp",
+  slug: "acme-corp",
+  ownerEmail: "owner@acme.com",
+  plan: "pro",
+  settings: { awsRoleArn: ROLE_A, awsRegion: "us-east-1", awsExternalId: "causeflow-ext-acme" },
+};
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack.close());
+beforeEach(() => {
+  stack.engine.stack.clear();
+  stack.emulator.faults.clear();
+  stack.emulator.journal.length = 0;
+});
+
+const only = () => [...stack.engine.stack.values()][0];
+const writes = () => stack.emulator.journal.filter((r) => r.method !== "GET");
+let slugCounter = 0;
+/** A slug no other test has used: the emulator, like CauseFlow, never forgets a tenant. */
+const fresh = (args: causeflow.TenantArgs = acme): causeflow.TenantArgs => ({ ...args, slug: `acme-${++slugCounter}` });
+
+describe("create", () => {
+  it("POSTs the tenant and records its id and outputs", async () => {
+    const args = fresh();
+    const step = await stack.engine.up(await stack.tenant(args));
+    expect(step.kind).toBe("create");
+    const { id, outputs } = only();
+    const stored = stack.emulator.store.get(id)!;
+    expect(stored).toMatchObject({ name: "Acme Corp", slug: args.slug, ownerEmail: "owner@acme.com", plan: "pro" });
+    expect(stored.settings).toEqual({ ...acme.settings, autoRemediation: false });
+    expect(outputs).toMatchObject({ tenantId: id, status: "active", plan: "pro", ownerEmail: "owner@acme.com", settings: acme.settings });
+    expect(writes()).toEqual([{ method: "POST", path: "/v1/tenants", body: { name: "Acme Corp", slug: args.slug, ownerEmail: "owner@acme.com", plan: "pro", settings: acme.settings } }]);
+  });
+
+  it("follows the POST with a PATCH when autoRemediation is set", async () => {
+    const args = fresh({ ...acme, settings: { ...acme.settings, autoRemediation: true } });
+    await stack.engine.up(await stack.tenant(args));
+    expect(writes().map((w) => `${w.method} ${JSON.stringify(w.body)}`)).toEqual([
+      expect.stringMatching(/^POST (?!.*autoRemediation)/),
+      `PATCH {"settings":{"autoRemediation":true}}`,
+    ]);
+    expect(only().outputs.settings).toMatchObject({ autoRemediation: true });
+  });
+
+  it("records a tenant whose follow-up PATCH failed, and finishes it on the next up", async () => {
+    const args = fresh({ ...acme, settings: { autoRemediation: true } });
+    stack.emulator.faults.failNext({ method: "PATCH", status: 500, count: 2 });
+    const error = await stack.engine.up(await stack.tenant(args)).catch((e) => e);
+    expect(error).toBeInstanceOf(HostCallError);
+    expect(error.message).toMatch(/was created and is recorded in the stack/);
+    const { id, outputs } = only();
+    expect(stack.emulator.store.get(id)?.slug).toBe(args.slug);
+    expect(outputs.settings).toEqual({});
+
+    const retry = await stack.engine.up(await stack.tenant(args));
+    // As in Pulumi, the display compares inputs (unchanged); the provider's diff sees the missing setting.
+    expect(retry.kind).toBe("update");
+    expect(stack.emulator.store.get(id)?.settings.autoRemediation).toBe(true);
+    expect(stack.emulator.store.all().filter((t) => t.slug === args.slug)).toHaveLength(1);
+  });
+});
+
+describe("diff and update", () => {
+  let args: causeflow.TenantArgs;
+  beforeEach(async () => {
+    args = fresh();
+    await stack.engine.up(await stack.tenant(args));
+    stack.emulator.journal.length = 0;
+  });
+
+  it("previews an unchanged program as no change, whatever the key order or empty values", async () => {
+    expect(await stack.engine.preview(await stack.tenant(args))).toMatchObject({ kind: "same", changed: [] });
+    const reordered = { settings: { awsExternalId: "causeflow-ext-acme", awsRegion: "us-east-1", awsRoleArn: ROLE_A, autoRemediation: undefined }, plan: "pro" as const, ownerEmail: "owner@acme.com", slug: args.slug, name: "Acme Corp" };
+    expect(await stack.engine.preview(await stack.tenant(reordered))).toMatchObject({ kind: "same", changed: [] });
+    expect(stack.emulator.journal).toEqual([]);
+  });
+
+  it("renames in place with a PATCH carrying only the name", async () => {
+    const step = await stack.engine.up(await stack.tenant({ ...args, name: "Acme (Updated)" }));
+    expect(step).toMatchObject({ kind: "update", changed: ["name"], replaces: [] });
+    expect(writes()).toEqual([{ method: "PATCH", path: `/v1/tenants/${only().id}`, body: { name: "Acme (Updated)" } }]);
+    expect(only().outputs.name).toBe("Acme (Updated)");
+  });
+
+  it("changes settings in place: only changed sub-fields, a removed one sent as null", async () => {
+    const step = await stack.engine.up(await stack.tenant({ ...args, settings: { awsRoleArn: ROLE_B, awsExternalId: "causeflow-ext-acme" } }));
+    expect(step).toMatchObject({ kind: "update", changed: ["settings.awsRegion", "settings.awsRoleArn"] });
+    expect(writes().map((w) => w.body)).toEqual([{ settings: { awsRoleArn: ROLE_B, awsRegion: null } }]);
+    expect(stack.emulator.store.get(only().id)?.settings).toEqual({ awsRoleArn: ROLE_B, awsExternalId: "causeflow-ext-acme", autoRemediation: false });
+    expect(only().outputs.settings).toEqual({ awsRoleArn: ROLE_B, awsExternalId: "causeflow-ext-acme" });
+    expect(await stack.engine.preview(await stack.tenant({ ...args, settings: { awsRoleArn: ROLE_B, awsExternalId: "causeflow-ext-acme" } }))).toMatchObject({ kind: "same" });
+  });
+
+  it("replaces the tenant when the slug changes, and warns that the old one stays in CauseFlow", async () => {
+    const old = only();
+    const before = stack.host.output.length;
+    const step = await stack.engine.up(await stack.tenant({ ...args, slug: `${args.slug}-new` }));
+    expect(step).toMatchObject({ kind: "replace", replaces: ["slug"] });
+    expect(only().id).not.toBe(old.id);
+    expect(stack.emulator.store.get(old.id)).toBeDefined();
+    expect(stack.emulator.store.get(only().id)?.slug).toBe(`${args.slug}-new`);
+    await expect(stack.host.waitForOutput(/still exists/, before)).resolves.toMatch(new RegExp(`warning: CauseFlow tenant "${args.slug}" \\(${old.id}\\) .* still exists`));
+  });
+
+  it("refuses an owner email change under the same slug, at check, before any request", async () => {
+    const error = await stack.engine.up(await stack.tenant({ ...args, ownerEmail: "new@acme.com" })).catch((e) => e);
+    expect(error).toBeInstanceOf(CheckFailedError);
+    expect(error.failures.map((f: { property: string }) => f.property)).toEqual(["ownerEmail"]);
+    expect(error.message).toMatch(/cannot change from "owner@acme.com" to "new@acme.com"/);
+    expect(stack.emulator.journal).toEqual([]);
+  });
+
+  it("previews unknown values as possible changes without failing check", async () => {
+    const [, tenant] = await runProgram(
+      () => {
+        const role = new PendingRole("causeflow");
+        return [role, new causeflow.Tenant("acme", { ...args, settings: { ...acme.settings, awsRoleArn: role.arn } })];
+      },
+      { preview: true },
+    );
+    expect(tenant.inputs.settings).toMatchObject({ awsRoleArn: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
+    expect(await stack.engine.preview(tenant)).toMatchObject({ kind: "update", changed: ["settings.awsRoleArn"] });
+    const [, slugUnknown] = await runProgram(
+      () => {
+        const role = new PendingRole("causeflow");
+        return [role, new causeflow.Tenant("acme", { ...args, slug: role.arn })];
+      },
+      { preview: true },
+    );
+    expect(await stack.engine.preview(slugUnknown)).toMatchObject({ kind: "replace", replaces: ["slug"] });
+    expect(stack.emulator.journal).toEqual([]);
+  });
+});
+
+describe("refresh", () => {
+  it("brings an out-of-band change into state, and the next up puts the program's values back", async () => {
+    const args = fresh();
+    await stack.engine.up(await stack.tenant(args));
+    const client = new CauseFlowClient({ baseUrl: stack.emulator.url, token: stack.emulator.adminToken });
+    await client.updateTenant(only().id, { name: "Renamed by hand", settings: { awsRegion: "eu-west-1", autoRemediation: true } });
+    await client.close();
+
+    const [step] = await stack.engine.refresh();
+    expect(step).toMatchObject({ kind: "refresh", changed: ["name", "settings.awsRegion"] });
+    expect(only().outputs).toMatchObject({ name: "Renamed by hand", settings: { awsRegion: "eu-west-1" } });
+    expect(only().inputs).toMatchObject({ name: "Renamed by hand" });
+    // autoRemediation is not managed by this program, so it is neither drift nor reverted.
+    expect(only().outputs.settings).not.toHaveProperty("autoRemediation");
+
+    expect(await stack.engine.up(await stack.tenant(args))).toMatchObject({ kind: "update", changed: ["name", "settings.awsRegion"] });
+    expect(stack.emulator.store.get(only().id)).toMatchObject({ name: "Acme Corp", settings: { awsRegion: "us-east-1", autoRemediation: true } });
+  });
+
+  it("drops a tenant that no longer exists from the stack", async () => {
+    await stack.engine.up(await stack.tenant(fresh()));
+    const state = only();
+    stack.engine.stack.set(state.urn, { ...state, id: "ten_DELETED" });
+    expect(await stack.engine.refresh()).toEqual([{ kind: "gone", urn: state.urn, changed: [], replaces: [] }]);
+    expect(stack.engine.stack.size).toBe(0);
+  });
+});
+
+describe("delete", () => {
+  it("removes the tenant from the stack only, and says it still exists in CauseFlow", async () => {
+    const args = fresh();
+    await stack.engine.up(await stack.tenant(args));
+    const { urn, id } = only();
+    const before = stack.host.output.length;
+    await stack.engine.delete(urn);
+    expect(stack.engine.stack.size).toBe(0);
+    expect(stack.emulator.store.get(id)).toBeDefined();
+    expect(writes()).toEqual([{ method: "POST", path: "/v1/tenants", body: expect.anything() }]);
+    await expect(stack.host.waitForOutput(/still exists/, before)).resolves.toMatch(
+      new RegExp(`^warning: CauseFlow tenant "${args.slug}" \\(${id}\\) was removed from the Pulumi stack but still exists in CauseFlow`),
+    );
+  });
+});
+
+describe("API errors", () => {
+  it("409: says the slug is taken", async () => {
+    const args = fresh();
+    const client = new CauseFlowClient({ baseUrl: stack.emulator.url, token: stack.emulator.adminToken });
+    await client.createTenant({ name: "Squatter", slug: args.slug as string, ownerEmail: "x@y.com" });
+    await client.close();
+    const error = await stack.engine.up(await stack.tenant(args)).catch((e) => e);
+    expect(error.message).toMatch(new RegExp(`^Could not create CauseFlow tenant "${args.slug}": HTTP 409 slug_conflict .*\\(request req_\\w+\\)\\. The slug "${args.slug}" is already taken`));
+    expect(stack.engine.stack.size).toBe(0);
+  });
+
+  it("404 on update: says to refresh", async () => {
+    await stack.engine.up(await stack.tenant(fresh()));
+    const state = only();
+    stack.engine.stack.set(state.urn, { ...state, id: "ten_DELETED" });
+    const error = await stack.engine.up(await stack.tenant({ ...acme, slug: state.outputs.slug as string, name: "New" })).catch((e) => e);
+    expect(error.message).toMatch(/^Could not update CauseFlow tenant "acme-\d+": HTTP 404 not_found .*run `pulumi refresh`/);
+  });
+
+  it("400 from the API: names the problem and asks to correct the program", async () => {
+    stack.emulator.faults.failNext({ method: "POST", status: 400 });
+    const error = await stack.engine.up(await stack.tenant(fresh())).catch((e) => e);
+    expect(error.message).toMatch(/HTTP 400 validation_error .* The API rejected the tenant's values; correct them in the program/);
+  });
+
+  it("503 that outlasts the retries: names the attempts and what to do", async () => {
+    await stack.engine.up(await stack.tenant(fresh()));
+    stack.emulator.faults.failNext({ method: "PATCH", status: 503, count: 2 });
+    const error = await stack.engine.up(await stack.tenant({ ...acme, slug: only().outputs.slug as string, name: "N" })).catch((e) => e);
+    expect(error.message).toMatch(/HTTP 503 service_unavailable .* after 2 attempts\. The API could not be reached or failed/);
+  });
+
+  it("rejects invalid inputs at check with one failure per property", async () => {
+    const error = await stack.engine.up(await stack.tenant({ ...acme, slug: "Not A Slug", settings: { awsRegion: "mars-1" } })).catch((e) => e);
+    expect(error).toBeInstanceOf(CheckFailedError);
+    expect(error.failures.map((f: { property: string }) => f.property)).toEqual(["slug", "settings.awsRegion"]);
+    expect(stack.emulator.journal).toEqual([]);
+  });
+});

@@ -1,0 +1,43 @@
+import { DEFAULT_API_URL, missingTokenMessage, resolveConfig } from "../../provider/config";
+
+const none = () => undefined;
+const stack = (values: Record<string, string>) => (key: string) => values[key];
+
+describe("resolveConfig", () => {
+  it("uses the documented defaults", () => {
+    const config = resolveConfig(none, {});
+    expect(config.apiUrl.href).toBe(`${DEFAULT_API_URL}/`);
+    expect(config.apiToken).toBeUndefined();
+    expect(config).toMatchObject({ requestTimeoutMs: 30_000, maxAttempts: 5, retryTimeoutMs: 120_000 });
+  });
+
+  it("prefers stack config over the environment, and falls back to the environment", () => {
+    const env = { CAUSEFLOW_API_URL: "http://127.0.0.1:1/", CAUSEFLOW_API_TOKEN: "from-env", CAUSEFLOW_MAX_ATTEMPTS: "2" };
+    expect(resolveConfig(none, env)).toMatchObject({ apiToken: "from-env", maxAttempts: 2 });
+    const config = resolveConfig(stack({ "causeflow:apiToken": "from-stack", "causeflow:apiUrl": "https://eu.causeflow.ai" }), env);
+    expect(config.apiToken).toBe("from-stack");
+    expect(config.apiUrl.host).toBe("eu.causeflow.ai");
+  });
+
+  it("treats a blank value as unset", () => {
+    expect(resolveConfig(stack({ "causeflow:apiToken": "  " }), { CAUSEFLOW_API_TOKEN: "env" }).apiToken).toBe("env");
+  });
+
+  it("converts seconds to milliseconds", () => {
+    expect(resolveConfig(stack({ "causeflow:requestTimeout": "2.5", "causeflow:retryTimeout": "10" }), {})).toMatchObject({ requestTimeoutMs: 2500, retryTimeoutMs: 10_000 });
+  });
+
+  it.each([
+    ["causeflow:apiUrl", "not a url", /causeflow:apiUrl is not a valid URL/],
+    ["causeflow:apiUrl", "ftp://x", /must be an http\(s\) URL/],
+    ["causeflow:requestTimeout", "soon", /causeflow:requestTimeout \(or CAUSEFLOW_REQUEST_TIMEOUT\) must be a number of seconds/],
+    ["causeflow:maxAttempts", "0", /causeflow:maxAttempts \(or CAUSEFLOW_MAX_ATTEMPTS\) must be a whole number/],
+  ])("rejects %s=%j with a message naming the key", (key, value, message) => {
+    expect(() => resolveConfig(stack({ [key]: value }), {})).toThrow(message);
+  });
+
+  it("says how to set a missing token", () => {
+    expect(missingTokenMessage()).toMatch(/pulumi config set --secret causeflow:apiToken/);
+    expect(missingTokenMessage()).toMatch(/CAUSEFLOW_API_TOKEN/);
+  });
+});

@@ -1,0 +1,183 @@
+import * as pulumi from "@pulumi/pulumi";
+import { checkTenant, diffTenant, inputsFromOutputs, planCreate, planPatch, toOutputs } from "../../provider/plan";
+import { UNKNOWN, type ApiTenant, type TenantInputs } from "../../provider/schema";
+
+const valid = { name: "Acme Corp", slug: "acme-corp", ownerEmail: "owner@acme.com" };
+const failuresOf = (news: Record<string, unknown>, olds: Record<string, unknown> = {}) =>
+  Object.fromEntries(checkTenant(olds, news).failures.map((f) => [f.property, f.reason]));
+
+describe("checkTenant", () => {
+  it("accepts a minimal tenant and fills in the default plan", () => {
+    const { inputs, failures } = checkTenant({}, valid);
+    expect(failures).toEqual([]);
+    expect(inputs).toEqual({ ...valid, plan: "starter" });
+  });
+
+  it("normalizes key order, null settings and empty settings so an unchanged program never differs", () => {
+    const a = checkTenant({}, { settings: { awsRegion: "us-east-1", awsRoleArn: null }, ownerEmail: valid.ownerEmail, slug: valid.slug, name: valid.name });
+    const b = checkTenant({}, { ...valid, plan: "starter", settings: { awsRegion: "us-east-1" } });
+    expect(JSON.stringify(a.inputs)).toBe(JSON.stringify(b.inputs));
+    expect(checkTenant({}, { ...valid, settings: {} }).inputs).not.toHaveProperty("settings");
+    expect(checkTenant({}, { ...valid, settings: { awsRegion: undefined } }).inputs).not.toHaveProperty("settings");
+    expect(checkTenant({}, { ...valid, plan: null }).inputs.plan).toBe("starter");
+  });
+
+  it.each([
+    [{ slug: "Acme_Corp" }, "slug", /lowercase letters, digits and hyphens/],
+    [{ ownerEmail: "not-an-email" }, "ownerEmail", /valid email/],
+    [{ plan: "gold" }, "plan", /starter, pro, business, enterprise/],
+    [{ name: "   " }, "name", /empty or blank/],
+    [{ name: 42 }, "name", /must be a string, got number/],
+    [{ settings: { awsRoleArn: "arn:aws:iam::12:role/x" } }, "settings.awsRoleArn", /IAM role ARN/],
+    [{ settings: { awsRoleArn: "arn:aws:s3:::bucket" } }, "settings.awsRoleArn", /IAM role ARN/],
+    [{ settings: { awsRegion: "moon-base" } }, "settings.awsRegion", /AWS region/],
+    [{ settings: { awsExternalId: "x" } }, "settings.awsExternalId", /2 to 1224/],
+    [{ settings: { autoRemediation: "yes" } }, "settings.autoRemediation", /must be a boolean/],
+    [{ settings: { awsRoleARN: "arn" } }, "settings.awsRoleARN", /not a known setting/],
+    [{ settings: "us-east-1" }, "settings", /must be an object/],
+    [{ region: "us-east-1" }, "region", /not an input of causeflow.Tenant/],
+  ])("names the property and the fix for %j", (patch, property, reason) => {
+    const failures = failuresOf({ ...valid, ...patch });
+    expect(Object.keys(failures)).toEqual([property]);
+    expect(failures[property]).toMatch(reason);
+  });
+
+  it("reports every missing required input", () => {
+    expect(Object.keys(failuresOf({}))).toEqual(["name", "slug", "ownerEmail"]);
+    expect(failuresOf({})["slug"]).toMatch(/is required/);
+  });
+
+  it("accepts ARNs in other partitions and with paths, and regions of every shape", () => {
+    const settings = { awsRoleArn: "arn:aws-us-gov:iam::123456789012:role/team/CauseFlow", awsRegion: "us-gov-west-1", awsExternalId: "ab:c/d=e" };
+    expect(checkTenant({}, { ...valid, settings }).failures).toEqual([]);
+  });
+
+  it("lets unknown values through at any depth during preview", () => {
+    expect(checkTenant({}, { ...valid, slug: UNKNOWN }).failures).toEqual([]);
+    expect(checkTenant({}, { ...valid, settings: UNKNOWN }).failures).toEqual([]);
+    expect(checkTenant({}, { ...valid, settings: { awsRoleArn: UNKNOWN, autoRemediation: UNKNOWN } }).failures).toEqual([]);
+  });
+
+  it("still rejects known bad values next to unknown ones", () => {
+    expect(Object.keys(failuresOf({ ...valid, settings: { awsRoleArn: UNKNOWN, awsRegion: "nowhere" } }))).toEqual(["settings.awsRegion"]);
+  });
+
+  it("uses the engine's own unknown sentinel", () => {
+    expect(UNKNOWN).toBe(pulumi.runtime.unknownValue);
+  });
+
+  it("refuses an owner email or plan change under the same slug, saying why and what to do", () => {
+    const olds = { ...valid, plan: "pro" };
+    const failures = failuresOf({ ...valid, ownerEmail: "new@acme.com", plan: "business" }, olds);
+    expect(failures.ownerEmail).toMatch(/cannot change from "owner@acme.com" to "new@acme.com"/);
+    expect(failures.ownerEmail).toMatch(/collide on slug "acme-corp"/);
+    expect(failures.ownerEmail).toMatch(/new slug/);
+    expect(failures.plan).toMatch(/change the plan in CauseFlow and run `pulumi refresh`/);
+  });
+
+  it("allows owner email and plan to change together with the slug (a replacement)", () => {
+    expect(failuresOf({ ...valid, slug: "acme-2", ownerEmail: "new@acme.com", plan: "pro" }, { ...valid, plan: "starter" })).toEqual({});
+  });
+
+  it("treats a missing old plan as the default when comparing", () => {
+    expect(failuresOf({ ...valid, plan: "starter" }, valid)).toEqual({});
+    expect(Object.keys(failuresOf({ ...valid, plan: "pro" }, valid))).toEqual(["plan"]);
+  });
+
+  it("does not refuse a change it cannot see yet", () => {
+    expect(failuresOf({ ...valid, ownerEmail: UNKNOWN }, valid)).toEqual({});
+  });
+});
+
+const outputs = {
+  tenantId: "ten_1",
+  ...valid,
+  plan: "pro",
+  status: "active",
+  createdAt: "2026-01-01T00:00:00Z",
+  settings: { awsRegion: "us-east-1", awsRoleArn: "arn:aws:iam::123456789012:role/A" },
+};
+const inputs = (patch: Partial<TenantInputs> = {}): TenantInputs =>
+  ({ ...valid, plan: "pro", settings: { awsRegion: "us-east-1", awsRoleArn: "arn:aws:iam::123456789012:role/A" }, ...patch }) as TenantInputs;
+
+describe("diffTenant", () => {
+  it("sees nothing when the program matches the state, whatever the state's extra outputs", () => {
+    expect(diffTenant(outputs, inputs() as never)).toEqual({ replaces: [], updates: [] });
+  });
+
+  it("replaces on a slug change and updates name and each setting in place", () => {
+    expect(diffTenant(outputs, inputs({ slug: "acme-2" }) as never).replaces).toEqual(["slug"]);
+    const changes = diffTenant(outputs, inputs({ name: "New", settings: { awsRegion: "eu-west-1" } }) as never);
+    expect(changes).toEqual({ replaces: [], updates: ["name", "settings.awsRoleArn", "settings.awsRegion"] });
+  });
+
+  it("ignores the __provider text and ownerEmail or plan (check refuses those)", () => {
+    expect(diffTenant({ ...outputs, __provider: "old" }, { ...inputs(), __provider: "new" } as never)).toEqual({ replaces: [], updates: [] });
+  });
+
+  it("counts unknown values as changes: a replacement for the slug, an update otherwise", () => {
+    expect(diffTenant(outputs, inputs({ slug: UNKNOWN }) as never).replaces).toEqual(["slug"]);
+    expect(diffTenant(outputs, { ...inputs(), settings: UNKNOWN } as never).updates).toEqual(["settings"]);
+    expect(diffTenant(outputs, inputs({ settings: { ...inputs().settings, awsRegion: UNKNOWN } }) as never).updates).toEqual(["settings.awsRegion"]);
+  });
+});
+
+describe("planPatch", () => {
+  it("sends only what changed", () => {
+    expect(planPatch(outputs, inputs({ name: "Acme (Updated)" }))).toEqual({ name: "Acme (Updated)" });
+    expect(planPatch(outputs, inputs({ settings: { ...inputs().settings, autoRemediation: true } }))).toEqual({ settings: { autoRemediation: true } });
+  });
+
+  it("clears a setting removed from the program with null, and all of them when settings go", () => {
+    expect(planPatch(outputs, inputs({ settings: { awsRegion: "us-east-1" } }))).toEqual({ settings: { awsRoleArn: null } });
+    expect(planPatch(outputs, inputs({ settings: undefined }))).toEqual({ settings: { awsRoleArn: null, awsRegion: null } });
+  });
+
+  it("is empty when nothing changed", () => {
+    expect(planPatch(outputs, inputs())).toEqual({});
+  });
+});
+
+describe("planCreate", () => {
+  it("keeps autoRemediation out of the POST and sends it in a follow-up PATCH", () => {
+    const plan = planCreate(inputs({ settings: { awsRegion: "us-east-1", autoRemediation: false } }));
+    expect(plan.body).toEqual({ ...valid, plan: "pro", settings: { awsRegion: "us-east-1" } });
+    expect(plan.followUp).toEqual({ settings: { autoRemediation: false } });
+  });
+
+  it("needs no follow-up and sends no empty settings without autoRemediation", () => {
+    expect(planCreate(inputs({ settings: { autoRemediation: true } })).body).not.toHaveProperty("settings");
+    expect(planCreate(inputs({ settings: undefined }))).toEqual({ body: { ...valid, plan: "pro" } });
+  });
+});
+
+describe("toOutputs and inputsFromOutputs", () => {
+  const api: ApiTenant = {
+    tenantId: "ten_1",
+    name: "Acme Corp",
+    slug: "acme-corp",
+    plan: "community",
+    status: "suspended",
+    createdAt: "2026-01-01T00:00:00Z",
+    settings: { awsRegion: "eu-west-1", autoRemediation: false, awsRoleArn: null },
+  };
+
+  it("keeps only the settings the program manages, with the API's values", () => {
+    const out = toOutputs(api, { ownerEmail: "o@acme.com", settings: { awsRegion: "us-east-1", awsRoleArn: "arn:aws:iam::123456789012:role/A" } });
+    expect(out.settings).toEqual({ awsRegion: "eu-west-1" });
+    expect(out).toMatchObject({ plan: "community", status: "suspended", ownerEmail: "o@acme.com" });
+  });
+
+  it("keeps what was sent when the response has no settings (POST)", () => {
+    const { settings: _, ...posted } = api;
+    expect(toOutputs(posted, { ownerEmail: "o@acme.com", settings: { awsRegion: "us-east-1" } }).settings).toEqual({ awsRegion: "us-east-1" });
+    expect(toOutputs(posted, { ownerEmail: "o@acme.com" })).not.toHaveProperty("settings");
+  });
+
+  it("turns refreshed outputs into inputs that check would produce", () => {
+    const out = toOutputs(api, { ownerEmail: "o@acme.com", settings: { awsRegion: "us-east-1" } });
+    const refreshed = inputsFromOutputs(out);
+    expect(refreshed).toEqual({ name: "Acme Corp", slug: "acme-corp", ownerEmail: "o@acme.com", plan: "community", settings: { awsRegion: "eu-west-1" } });
+    expect(Object.keys(refreshed)).toEqual(Object.keys(checkTenant({}, refreshed).inputs));
+  });
+});

@@ -12,6 +12,8 @@ export interface ResourceState {
   /** The checked inputs, `__provider` included, as the state file stores them. */
   inputs: Props;
   outputs: Props;
+  /** Dotted paths of inputs the program marked secret. */
+  secretInputs: string[];
 }
 
 export type StepKind = "create" | "update" | "replace" | "same" | "refresh" | "delete" | "gone";
@@ -23,6 +25,8 @@ export interface Step {
   changed: string[];
   /** Properties whose change forces a replacement. */
   replaces: string[];
+  /** Those of `changed` that the CLI shows as `[secret]`. */
+  secrets: string[];
 }
 
 /** Check failures, reported as the CLI reports them: one line per property. */
@@ -51,18 +55,19 @@ export class Engine {
     const { step, inputs } = await this.plan(resource);
     const old = this.stack.get(resource.urn);
     try {
-      if (step.kind === "create") await this.create(resource.urn, inputs);
+      if (step.kind === "create") await this.create(resource, inputs);
       else if (step.kind === "update") {
         const { outputs } = await this.host.update(resource.urn, old!.id, old!.outputs, inputs);
-        this.stack.set(resource.urn, { ...old!, inputs, outputs });
+        this.stack.set(resource.urn, { ...old!, inputs, outputs, secretInputs: resource.secretPaths });
       } else if (step.kind === "replace") {
         // Create the replacement first (deleteBeforeReplace is false), checked afresh as the engine does.
-        await this.create(resource.urn, (await this.check(resource.urn, {}, resource.inputs)));
+        await this.create(resource, await this.check(resource.urn, {}, resource.inputs));
         await this.host.delete(resource.urn, old!.id, old!.outputs);
-      } else if (old) this.stack.set(resource.urn, { ...old, inputs });
+      } else if (old) this.stack.set(resource.urn, { ...old, inputs, secretInputs: resource.secretPaths });
     } catch (error) {
       if (error instanceof HostCallError && error.partial) {
-        this.stack.set(resource.urn, { urn: resource.urn, id: error.partial.id, inputs, outputs: error.partial.properties });
+        const { id, properties: outputs } = error.partial;
+        this.stack.set(resource.urn, { urn: resource.urn, id, inputs, outputs, secretInputs: resource.secretPaths });
       }
       throw error;
     }
@@ -76,12 +81,13 @@ export class Engine {
       const read = await this.host.read(state.urn, state.id, state.outputs, state.inputs);
       if (read.id === "") {
         this.stack.delete(state.urn);
-        steps.push({ kind: "gone", urn: state.urn, changed: [], replaces: [] });
+        steps.push({ kind: "gone", urn: state.urn, changed: [], replaces: [], secrets: [] });
         continue;
       }
       const inputs = read.inputs ?? state.inputs;
-      this.stack.set(state.urn, { urn: state.urn, id: read.id, inputs, outputs: read.outputs });
-      steps.push({ kind: "refresh", urn: state.urn, changed: changedProperties(state.outputs, read.outputs), replaces: [] });
+      this.stack.set(state.urn, { ...state, id: read.id, inputs, outputs: read.outputs });
+      const changed = changedProperties(state.outputs, read.outputs);
+      steps.push({ kind: "refresh", urn: state.urn, changed, replaces: [], secrets: secretAmong(changed, state.secretInputs) });
     }
     return steps;
   }
@@ -92,17 +98,18 @@ export class Engine {
     if (!state) throw new Error(`${urn} is not in the stack`);
     await this.host.delete(urn, state.id, state.outputs);
     this.stack.delete(urn);
-    return { kind: "delete", urn, changed: [], replaces: [] };
+    return { kind: "delete", urn, changed: [], replaces: [], secrets: [] };
   }
 
   private async plan(resource: Registration): Promise<{ step: Step; inputs: Props }> {
     const old = this.stack.get(resource.urn);
     const inputs = await this.check(resource.urn, old?.inputs ?? {}, resource.inputs);
-    if (!old) return { step: { kind: "create", urn: resource.urn, changed: [], replaces: [] }, inputs };
+    if (!old) return { step: { kind: "create", urn: resource.urn, changed: [], replaces: [], secrets: [] }, inputs };
     const diff = await this.host.diff(resource.urn, old.id, old.outputs, inputs);
     const changed = changedProperties(old.inputs, inputs);
+    const secrets = secretAmong(changed, [...old.secretInputs, ...resource.secretPaths]);
     const kind: StepKind = diff.replaces.length > 0 ? "replace" : diff.changes === "none" ? "same" : "update";
-    return { step: { kind, urn: resource.urn, changed, replaces: diff.replaces }, inputs };
+    return { step: { kind, urn: resource.urn, changed, replaces: diff.replaces, secrets }, inputs };
   }
 
   private async check(urn: string, olds: Props, news: Props): Promise<Props> {
@@ -111,10 +118,28 @@ export class Engine {
     return inputs;
   }
 
-  private async create(urn: string, inputs: Props): Promise<void> {
-    const { id, outputs } = await this.host.create(urn, inputs);
-    this.stack.set(urn, { urn, id, inputs, outputs });
+  private async create(resource: Registration, inputs: Props): Promise<void> {
+    const { id, outputs } = await this.host.create(resource.urn, inputs);
+    this.stack.set(resource.urn, { urn: resource.urn, id, inputs, outputs, secretInputs: resource.secretPaths });
   }
+}
+
+/**
+ * The output paths the engine stores as secret: the Go engine's `annotateSecrets`. Where an
+ * output and its input are both objects it recurses, so one secret leaf does not taint its
+ * parent; otherwise an output is secret when its input contains a secret.
+ */
+export function secretOutputPaths(outputs: Props, secretInputs: string[], prefix = ""): string[] {
+  return Object.entries(outputs).flatMap(([key, value]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (!secretInputs.some((secret) => secret === path || secret.startsWith(`${path}.`) || secret.startsWith(`${path}[`))) return [];
+    const recurse = typeof value === "object" && value !== null && !Array.isArray(value) && !secretInputs.includes(path);
+    return recurse ? secretOutputPaths(value as Props, secretInputs, path) : [path];
+  });
+}
+
+function secretAmong(paths: string[], secretInputs: string[]): string[] {
+  return paths.filter((path) => secretInputs.some((secret) => path === secret || path.startsWith(`${secret}.`)));
 }
 
 /** Dotted paths whose values differ, engine-internal `__` keys left out, as the CLI's diff view shows them. */

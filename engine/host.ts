@@ -40,6 +40,15 @@ export class ProviderHost {
     private readonly lines: EventEmitter,
   ) {}
 
+  /** Resolves once the host has printed nothing for `quietMs`: enough for display, never for a test's assertion. */
+  async drainOutput(quietMs = 25): Promise<void> {
+    let seen = -1;
+    while (seen !== this.output.length) {
+      seen = this.output.length;
+      await new Promise((resolve) => setTimeout(resolve, quietMs));
+    }
+  }
+
   /**
    * Resolves with the first line from index `from` on that matches. The host's output comes on
    * a pipe apart from its gRPC answers, so a line printed during a call may arrive after it.

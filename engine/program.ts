@@ -5,8 +5,6 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
 export interface Registration {
   type: string;
   name: string;
@@ -36,11 +34,14 @@ export async function runProgram(
   const project = options.project ?? "causeflow";
   const stack = options.stack ?? "dev";
   if (options.config) pulumi.runtime.setAllConfig(options.config);
+  // The mocks see inputs deserialized, with secrets pushed up to the top-level key; the engine
+  // sees the wire form, nested secrets in place. Take the wire form from the monitor's request.
+  const wireByName = new Map<string, unknown>();
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         const secretPaths: string[] = [];
-        const inputs = toWire(args.inputs, "", secretPaths) as Record<string, unknown>;
+        const inputs = toWire(wireByName.get(args.name), "", secretPaths) as Record<string, unknown>;
         const urn = `urn:pulumi:${stack}::${project}::${args.type}::${args.name}`;
         registrations.push({ type: args.type, name: args.name, urn, inputs, secretPaths });
         const state = options.outputsFor?.(args.type, args.name, args.inputs) ?? args.inputs;
@@ -52,13 +53,19 @@ export async function runProgram(
     stack,
     options.preview ?? false,
   );
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: Function };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request: { getName(): string; getObject(): { toJavaScript(): unknown } }, ...rest: unknown[]) => {
+    wireByName.set(request.getName(), request.getObject().toJavaScript());
+    return register(request, ...rest);
+  };
   const resources = await program();
   await Promise.all(resources.map((resource) => new Promise((resolve) => resource.urn.apply(resolve))));
   return registrations;
 }
 
+/** Strips secret markers as the host (which accepts no secrets) receives values, noting where they were. */
 function toWire(value: unknown, path: string, secretPaths: string[]): unknown {
-  if (pulumi.isUnknown(value)) return UNKNOWN;
   if (pulumi.runtime.isRpcSecret(value)) {
     secretPaths.push(path);
     return toWire(pulumi.runtime.unwrapRpcSecret(value), path, secretPaths);
@@ -66,9 +73,7 @@ function toWire(value: unknown, path: string, secretPaths: string[]): unknown {
   if (Array.isArray(value)) return value.map((item, index) => toWire(item, `${path}[${index}]`, secretPaths));
   if (typeof value === "object" && value !== null) {
     const wire: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      if (item !== undefined) wire[key] = toWire(item, path ? `${path}.${key}` : key, secretPaths);
-    }
+    for (const [key, item] of Object.entries(value)) wire[key] = toWire(item, path ? `${path}.${key}` : key, secretPaths);
     return wire;
   }
   return value;

@@ -24,7 +24,8 @@ const SYMBOLS: Record<Step["kind"], string> = {
 /** How a step reads in the terminal, e.g. `~ causeflow:Tenant acme update [diff: ~name]`. */
 export function formatStep(step: Step): string {
   const name = step.urn.split("::").pop();
-  const diff = step.changed.length > 0 ? ` [diff: ${step.changed.map((p) => `~${p}`).join(", ")}]` : "";
+  const shown = step.changed.map((path) => (step.secrets.includes(path) ? `~${path}: [secret]` : `~${path}`));
+  const diff = shown.length > 0 ? ` [diff: ${shown.join(", ")}]` : "";
   const reason = step.replaces.length > 0 ? ` (replaces because ${step.replaces.join(", ")} changed)` : "";
   return `${SYMBOLS[step.kind]} causeflow:Tenant ${name} ${step.kind}${diff}${reason}`.trimStart();
 }
@@ -36,9 +37,9 @@ async function main(): Promise<void> {
   const engine = new Engine(host);
   let printed = 0;
   const log = (line = "") => console.log(line);
-  /** Prints what the provider printed; a replace or delete always warns, so wait for that line. */
-  const flushHostOutput = async (step: Step) => {
-    if (step.kind === "replace" || step.kind === "delete") await host.waitForOutput(/^warning:/, printed);
+  /** Prints what the provider printed (its warnings) under the step that caused it. */
+  const flushHostOutput = async () => {
+    await host.drainOutput();
     for (const line of host.output.slice(printed)) log(`    ${line}`);
     printed = host.output.length;
   };
@@ -47,9 +48,9 @@ async function main(): Promise<void> {
     log(`\n${title}`);
     const [tenant] = await runProgram(() => [new Tenant("acme", args)]);
     log(`  preview:  ${formatStep(await engine.preview(tenant))}`);
-    const step = await engine.up(tenant);
-    log(`  up:       ${formatStep(step)}`);
-    await flushHostOutput(step);
+    await flushHostOutput();
+    log(`  up:       ${formatStep(await engine.up(tenant))}`);
+    await flushHostOutput();
     const { id, outputs } = engine.stack.get(tenant.urn)!;
     const { name, slug, plan, status, settings } = outputs;
     log(`  outputs:  tenantId=${id} name=${JSON.stringify(name)} slug=${slug} plan=${plan} status=${status}`);
@@ -88,9 +89,8 @@ async function main(): Promise<void> {
     });
 
     log("\n5. Remove it from the program: it leaves the stack, and stays in CauseFlow");
-    const removal = await engine.delete(state.urn);
-    log(`  up:       ${formatStep(removal)}`);
-    await flushHostOutput(removal);
+    log(`  up:       ${formatStep(await engine.delete(state.urn))}`);
+    await flushHostOutput();
 
     const remaining = emulator.store.all().map((t) => t.slug);
     log(`\nDone. Tenants in the stack: ${engine.stack.size}; tenants in CauseFlow (emulator): ${remaining.join(", ")}.`);

@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, type Dispatcher } from "undici";
 import type { z } from "zod";
-import { APIConnectionError, APIError, APITimeoutError, UnexpectedResponseError } from "./errors";
+import { APIConnectionError, APIError, APITimeoutError, NotFoundError, UnexpectedResponseError } from "./errors";
 import { retryDelay, type Outcome, type RetryPolicy } from "./retry";
 import { apiTenantPageSchema, apiTenantSchema, type ApiTenant, type TenantSettings } from "./schema";
 
@@ -76,6 +76,29 @@ export class CauseFlowClient {
     if (page.cursor !== undefined) query.set("cursor", page.cursor);
     const suffix = query.size > 0 ? `?${query}` : "";
     return this.#request("GET", `/v1/tenants${suffix}`, apiTenantPageSchema);
+  }
+
+  /**
+   * The tenant with this slug, if this token can see it. List items carry no slug, so each
+   * candidate is read; those named `nameHint` are read first, as the likeliest match.
+   */
+  async findTenantBySlug(slug: string, nameHint?: string): Promise<ApiTenant | undefined> {
+    const candidates: TenantPage["tenants"] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.listTenants({ limit: 100, cursor });
+      candidates.push(...page.tenants);
+      cursor = page.cursor ?? undefined;
+    } while (cursor);
+    candidates.sort((a, b) => Number(b.name === nameHint) - Number(a.name === nameHint));
+    for (const { tenantId } of candidates) {
+      const tenant = await this.getTenant(tenantId).catch((error: unknown) => {
+        if (error instanceof NotFoundError) return undefined;
+        throw error;
+      });
+      if (tenant?.slug === slug) return tenant;
+    }
+    return undefined;
   }
 
   /** Closes the connection pool if the client made it. */

@@ -112,7 +112,7 @@ function summarize(text: string): string {
   return oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine;
 }
 
-export type Operation = "create" | "read" | "update";
+export type Operation = "create" | "read" | "update" | "adopt";
 
 /**
  * The message for a failed provider operation: what failed, for which tenant, what the API
@@ -138,7 +138,10 @@ function remedy(operation: Operation, tenant: string, error: CauseFlowError): st
     );
   }
   if (error instanceof ConflictError) {
-    return `The slug ${tenant} is already taken: slugs are unique across CauseFlow. Choose another slug.`;
+    return (
+      `The slug ${tenant} is already taken: slugs are unique across CauseFlow. Choose another slug, or, ` +
+      `if that tenant is yours, set \`adoptExisting: true\` on the Tenant to bring it under management.`
+    );
   }
   if (error instanceof NotFoundError) {
     return operation === "update"

@@ -22,7 +22,7 @@ export interface CheckFailure {
 
 type Props = Record<string, unknown>;
 
-const INPUT_KEYS = ["name", "slug", "ownerEmail", "plan", "settings"] as const;
+const INPUT_KEYS = ["name", "slug", "ownerEmail", "plan", "settings", "adoptExisting"] as const;
 /** Inputs the engine or this package add; not the user's to set, never validated. */
 const RESERVED_KEYS = new Set(["__provider"]);
 
@@ -132,7 +132,7 @@ export interface TenantChanges {
 }
 
 /** What changes between the stored outputs and the new inputs. An unknown value counts as changed. */
-export function diffTenant(olds: Props, news: Props): TenantChanges {
+export function diffTenant(olds: object, news: object): TenantChanges {
   const replaces = own(olds, "slug") === own(news, "slug") ? [] : ["slug"];
   const updates: string[] = [];
   if (own(olds, "name") !== own(news, "name")) updates.push("name");
@@ -148,10 +148,10 @@ export function diffTenant(olds: Props, news: Props): TenantChanges {
 }
 
 /** The PATCH body for an update: only what changed; a setting dropped from the program is sent as null. */
-export function planPatch(olds: Props, news: TenantInputs): UpdateTenantBody {
+export function planPatch(olds: object, news: TenantInputs): UpdateTenantBody {
   const body: UpdateTenantBody = {};
   const settings: NonNullable<UpdateTenantBody["settings"]> = {};
-  for (const path of diffTenant(olds, news as Props).updates) {
+  for (const path of diffTenant(olds, news).updates) {
     if (path === "name") body.name = news.name;
     else {
       const key = path.slice("settings.".length) as keyof TenantSettings;
@@ -162,18 +162,55 @@ export function planPatch(olds: Props, news: TenantInputs): UpdateTenantBody {
   return body;
 }
 
-/** The POST body. `autoRemediation` is not accepted by POST; create sends it with a PATCH after. */
-export function planCreate(inputs: TenantInputs): { body: CreateTenantBody; followUp?: UpdateTenantBody } {
-  const { autoRemediation, ...awsSettings } = inputs.settings ?? {};
-  const body: CreateTenantBody = {
+/**
+ * The POST body. `autoRemediation` is not accepted by POST: create then PATCHes whatever the
+ * tenant still lacks (`planPatch` against the tenant as created), which is where it goes.
+ */
+export function planCreate(inputs: TenantInputs): CreateTenantBody {
+  const { autoRemediation: _sentLater, ...awsSettings } = inputs.settings ?? {};
+  return {
     name: inputs.name,
     slug: inputs.slug,
     ownerEmail: inputs.ownerEmail,
     plan: inputs.plan,
     ...(Object.keys(awsSettings).length > 0 ? { settings: awsSettings } : {}),
   };
-  return autoRemediation === undefined ? { body } : { body, followUp: { settings: { autoRemediation } } };
 }
+
+/** Why an existing tenant cannot be adopted for these inputs; empty when it can. */
+export function adoptionConflicts(existing: ApiTenant, inputs: TenantInputs): string[] {
+  if (existing.plan === inputs.plan) return [];
+  return [
+    `tenant ${existing.tenantId} with slug ${JSON.stringify(existing.slug)} is on plan ${JSON.stringify(existing.plan)} in CauseFlow, ` +
+      `but the program says ${JSON.stringify(inputs.plan)}, and the API cannot change a plan: set plan to ${JSON.stringify(existing.plan)} to adopt it`,
+  ];
+}
+
+/** Cautions a reviewer must see in a preview, decided from data; the provider prints them. */
+export const previewWarnings = {
+  /** When the slug changes: the old tenant stays in CauseFlow, no longer managed. */
+  replacement(id: string, olds: Props, news: Props): string | undefined {
+    if (own(olds, "slug") === own(news, "slug")) return undefined;
+    const next = own(news, "slug") === UNKNOWN ? "a value known after apply" : JSON.stringify(own(news, "slug"));
+    return (
+      `changing the slug of CauseFlow tenant ${JSON.stringify(own(olds, "slug"))} (${id}) to ${next} replaces it: ` +
+      `a new tenant is created, and the old one stays in CauseFlow, no longer managed by this stack, because the API cannot delete tenants.`
+    );
+  },
+  /** When autoRemediation goes on: the caution from the API reference. */
+  autoRemediation(olds: Props, news: Props): string | undefined {
+    if (own(own(news, "settings"), "autoRemediation") !== true) return undefined;
+    if (own(own(olds, "settings"), "autoRemediation") === true) return undefined;
+    const tenant = JSON.stringify(own(news, "slug"));
+    // A replacement is checked with no old inputs, as a creation: it is a new tenant either way.
+    const what = own(olds, "slug") === undefined ? `CauseFlow tenant ${tenant} is created with autoRemediation on` : `autoRemediation turns on for CauseFlow tenant ${tenant}`;
+    return (
+      `${what}: approved remediations will execute ` +
+      `automatically, without manual approval each time. Use with caution: AI-generated remediation steps will run against ` +
+      `your production infrastructure without an additional human confirmation step.`
+    );
+  },
+};
 
 /**
  * The outputs for a tenant as the API returned it. `settings` holds the keys the program manages,

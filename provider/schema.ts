@@ -53,11 +53,12 @@ export const tenantInputsSchema = z.strictObject({
   ownerEmail: z.email({ error: "must be a valid email address, for example owner@acme.com" }),
   plan: z.enum(PLANS, { error: `must be one of ${PLANS.join(", ")}` }).default(DEFAULT_PLAN),
   settings: settingsSchema.optional(),
+  adoptExisting: z.boolean().optional(),
 });
 export type TenantInputs = z.output<typeof tenantInputsSchema>;
 
 /** What the provider stores as the resource's outputs. `settings` holds only the keys the program manages. */
-export interface TenantOutputs extends Omit<TenantInputs, "plan"> {
+export interface TenantOutputs extends Omit<TenantInputs, "plan" | "adoptExisting"> {
   tenantId: string;
   /** As the API reports it; the API has used labels beyond the documented four. */
   plan: string;

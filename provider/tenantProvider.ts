@@ -1,13 +1,22 @@
 /**
  * The dynamic ResourceProvider for causeflow.Tenant. Thin on purpose: each method turns the
- * engine's call into a decision from ./plan and, where needed, one client call.
+ * engine's call into a decision from ./plan and, where needed, client calls.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { CauseFlowClient } from "./client";
 import { missingTokenMessage, resolveConfig, type ConfigLookup } from "./config";
-import { describeFailure, NotFoundError, type Operation } from "./errors";
-import { checkTenant, diffTenant, inputsFromOutputs, planCreate, planPatch, toOutputs } from "./plan";
-import type { TenantInputs, TenantOutputs } from "./schema";
+import { ConflictError, describeFailure, NotFoundError, type Operation } from "./errors";
+import {
+  adoptionConflicts,
+  checkTenant,
+  diffTenant,
+  inputsFromOutputs,
+  planCreate,
+  planPatch,
+  previewWarnings,
+  toOutputs,
+} from "./plan";
+import type { ApiTenant, TenantInputs, TenantOutputs } from "./schema";
 
 type Props = Record<string, unknown>;
 
@@ -35,40 +44,40 @@ export class TenantProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    return checkTenant(olds ?? {}, news);
+    const result = checkTenant(olds ?? {}, news);
+    if (result.failures.length === 0) warn(previewWarnings.autoRemediation(olds ?? {}, result.inputs));
+    return result;
   }
 
-  async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+  async diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     const { replaces, updates } = diffTenant(olds, news);
+    warn(previewWarnings.replacement(id, olds, news));
     return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
   }
 
+  /** POSTs the tenant (or, with adoptExisting, takes the one holding the slug), then PATCHes what it still lacks. */
   async create(props: Props): Promise<pulumi.dynamic.CreateResult<TenantOutputs>> {
     const inputs = props as unknown as TenantInputs;
-    const label = JSON.stringify(inputs.slug);
-    const { body, followUp } = planCreate(inputs);
-    const created = await this.#call("create", label, (client) => client.createTenant(body));
-    const managed = { ownerEmail: inputs.ownerEmail, settings: inputs.settings };
-    if (followUp === undefined) return { id: created.tenantId, outs: toOutputs(created, managed) };
+    const body = planCreate(inputs);
+    let current: ApiTenant;
     try {
-      const updated = await this.#call("create", label, (client) => client.updateTenant(created.tenantId, followUp));
-      return { id: created.tenantId, outs: toOutputs(updated, managed) };
+      const created = await this.#call("create", inputs.slug, (client) => client.createTenant(body));
+      // POST answers without settings: the tenant has what was sent.
+      current = { ...created, settings: created.settings ?? body.settings ?? {} };
     } catch (error) {
-      // The tenant exists: record it as it stands (without autoRemediation) so the next `up` retries the PATCH.
-      const { autoRemediation: _notApplied, ...applied } = inputs.settings ?? {};
-      const outputs = toOutputs(created, { ownerEmail: inputs.ownerEmail, settings: applied });
-      const message = `${(error as Error).message} The tenant ${created.tenantId} was created and is recorded in the stack; the next \`pulumi up\` applies autoRemediation again.`;
-      throw new PartialCreateError(message, created.tenantId, { ...outputs, __provider: props.__provider }, [message]);
+      if (!(inputs.adoptExisting === true && error instanceof Error && error.cause instanceof ConflictError)) throw error;
+      current = await this.#adopt(inputs);
     }
+    return this.#converge(current, inputs, props.__provider);
   }
 
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult<TenantOutputs>> {
     const old = props as unknown as TenantOutputs;
     let tenant;
     try {
-      tenant = await this.#call("read", JSON.stringify(old.slug ?? id), (client) => client.getTenant(id));
+      tenant = await this.#call("read", old.slug ?? id, (client) => client.getTenant(id));
     } catch (error) {
-      if ((error as { cause?: unknown }).cause instanceof NotFoundError) return { id: "" };
+      if (error instanceof Error && error.cause instanceof NotFoundError) return { id: "" };
       throw error;
     }
     const outputs = toOutputs(tenant, { ownerEmail: old.ownerEmail, settings: old.settings });
@@ -78,8 +87,7 @@ export class TenantProvider implements pulumi.dynamic.ResourceProvider {
   async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult<TenantOutputs>> {
     const inputs = news as unknown as TenantInputs;
     const body = planPatch(olds, inputs);
-    const label = JSON.stringify(inputs.slug);
-    const tenant = await this.#call("update", label, (client) =>
+    const tenant = await this.#call("update", inputs.slug, (client) =>
       Object.keys(body).length === 0 ? client.getTenant(id) : client.updateTenant(id, body),
     );
     return { outs: toOutputs(tenant, { ownerEmail: inputs.ownerEmail, settings: inputs.settings }) };
@@ -93,11 +101,42 @@ export class TenantProvider implements pulumi.dynamic.ResourceProvider {
     );
   }
 
+  /** The tenant that holds the slug, if the program may take it over. */
+  async #adopt(inputs: TenantInputs): Promise<ApiTenant> {
+    const existing = await this.#call("adopt", inputs.slug, (client) => client.findTenantBySlug(inputs.slug, inputs.name));
+    const reasons = existing
+      ? adoptionConflicts(existing, inputs)
+      : ["the slug is taken, but by no tenant this token can see: it belongs to another organization, so choose another slug"];
+    if (reasons.length > 0) throw new Error(`Could not adopt CauseFlow tenant ${JSON.stringify(inputs.slug)}: ${reasons.join("; ")}.`);
+    return existing!;
+  }
+
+  /**
+   * PATCHes what the tenant lacks (autoRemediation after a POST; name and settings after an
+   * adoption). A failure here leaves a tenant that exists: it is reported as a partial create,
+   * so the engine records it and the next `up` finishes the job.
+   */
+  async #converge(current: ApiTenant, inputs: TenantInputs, provider: unknown): Promise<pulumi.dynamic.CreateResult<TenantOutputs>> {
+    const managed = { ownerEmail: inputs.ownerEmail, settings: inputs.settings };
+    const patch = planPatch(toOutputs(current, managed), inputs);
+    if (Object.keys(patch).length === 0) return { id: current.tenantId, outs: toOutputs(current, managed) };
+    try {
+      const updated = await this.#call("create", inputs.slug, (client) => client.updateTenant(current.tenantId, patch));
+      return { id: current.tenantId, outs: toOutputs(updated, managed) };
+    } catch (error) {
+      const message =
+        `${(error as Error).message} The tenant ${current.tenantId} exists and is recorded in the stack; ` +
+        `the next \`pulumi up\` applies the remaining changes.`;
+      const properties = { ...toOutputs(current, managed), __provider: provider };
+      throw new PartialCreateError(message, current.tenantId, properties, [message]);
+    }
+  }
+
   async #call<T>(operation: Operation, tenant: string, send: (client: CauseFlowClient) => Promise<T>): Promise<T> {
     try {
       return await send(this.#connect());
     } catch (error) {
-      throw new Error(describeFailure(operation, tenant, error), { cause: error });
+      throw new Error(describeFailure(operation, JSON.stringify(tenant), error), { cause: error });
     }
   }
 
@@ -115,7 +154,10 @@ export class TenantProvider implements pulumi.dynamic.ResourceProvider {
   }
 }
 
-/** Plugin output reaches the user as a diagnostic of the stack (Pulumi 3.146 and later). */
-export function warn(message: string): void {
-  console.error(`warning: ${message}`);
+/**
+ * Prints a warning for the user. Plugin output reaches the user as a diagnostic of the stack
+ * (Pulumi 3.146 and later); stderr, because stdout's first line must be the host's port.
+ */
+export function warn(message: string | undefined): void {
+  if (message !== undefined) console.error(`warning: ${message}`);
 }

@@ -29,6 +29,13 @@ export interface TenantArgs {
   plan?: pulumi.Input<Plan>;
   /** AWS integration. Each setting changes in place; a setting removed from the program is cleared. */
   settings?: pulumi.Input<TenantSettingsArgs>;
+  /**
+   * Bring a tenant made by hand under management: when the slug is taken, create finds the
+   * tenant holding it, refuses if CauseFlow contradicts the program (another plan), and otherwise
+   * records it and updates its name and settings to the program's. `pulumi import` cannot do
+   * this for dynamic resources (pulumi/pulumi#16175). Never causes a diff by itself. @default false
+   */
+  adoptExisting?: pulumi.Input<boolean>;
 }
 
 /** The settings as CauseFlow reports them, limited to the keys the program sets. */

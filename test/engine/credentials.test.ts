@@ -45,10 +45,32 @@ describe("credentials", () => {
     }
   });
 
-  it("previews without a token: check and diff need none", async () => {
-    await withStack({ "causeflow:apiToken": undefined }, async (stack) => {
-      expect(await stack.engine.preview(await stack.tenant(tenant()))).toMatchObject({ kind: "create" });
-    });
+  it("previews an existing stack without a token and without a single HTTP request", async () => {
+    const withToken = await startStack();
+    const withoutToken = await startStack({ "causeflow:apiUrl": withToken.emulator.url, "causeflow:apiToken": undefined });
+    try {
+      const args = tenant();
+      await withToken.engine.up(await withToken.tenant(args));
+      const [state] = withToken.engine.stack.values();
+      withoutToken.engine.stack.set(state.urn, state);
+      withToken.emulator.journal.length = 0;
+
+      const preview = async (changes: object) => (await withoutToken.engine.preview(await withoutToken.tenant({ ...args, ...changes }))).kind;
+      expect(await preview({})).toBe("same");
+      expect(await preview({ name: "Edited" })).toBe("update");
+      expect(await preview({ settings: { awsRegion: "eu-west-1", autoRemediation: true } })).toBe("update");
+      expect(await preview({ slug: `${args.slug}-new` })).toBe("replace");
+      expect(await withoutToken.engine.preview(await withoutToken.tenant(tenant(), "another"))).toMatchObject({ kind: "create" });
+      expect(withToken.emulator.journal).toEqual([]);
+
+      // Refresh and update do need the token, and say how to set it.
+      const how = /No CauseFlow API token is configured\. Set it with `pulumi config set --secret causeflow:apiToken <token>`/;
+      await expect(withoutToken.engine.refresh()).rejects.toThrow(how);
+      await expect(withoutToken.engine.up(await withoutToken.tenant({ ...args, name: "Edited" }))).rejects.toThrow(how);
+    } finally {
+      await withoutToken.close();
+      await withToken.close();
+    }
   });
 
   it("never writes the token into __provider, state, outputs, errors or the host's output", async () => {

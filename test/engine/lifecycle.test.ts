@@ -64,7 +64,7 @@ describe("create", () => {
     stack.emulator.faults.failNext({ method: "PATCH", status: 500, count: 2 });
     const error = await stack.engine.up(await stack.tenant(args)).catch((e) => e);
     expect(error).toBeInstanceOf(HostCallError);
-    expect(error.message).toMatch(/was created and is recorded in the stack/);
+    expect(error.message).toMatch(/The tenant ten_\w+ exists and is recorded in the stack; the next `pulumi up` applies the remaining changes\.$/);
     const { id, outputs } = only();
     expect(stack.emulator.store.get(id)?.slug).toBe(args.slug);
     expect(outputs.settings).toEqual({});
@@ -172,7 +172,7 @@ describe("refresh", () => {
     await stack.engine.up(await stack.tenant(fresh()));
     const state = only();
     stack.engine.stack.set(state.urn, { ...state, id: "ten_DELETED" });
-    expect(await stack.engine.refresh()).toEqual([{ kind: "gone", urn: state.urn, changed: [], replaces: [] }]);
+    expect(await stack.engine.refresh()).toEqual([{ kind: "gone", urn: state.urn, changed: [], replaces: [], secrets: [] }]);
     expect(stack.engine.stack.size).toBe(0);
   });
 });
@@ -230,5 +230,84 @@ describe("API errors", () => {
     expect(error).toBeInstanceOf(CheckFailedError);
     expect(error.failures.map((f: { property: string }) => f.property)).toEqual(["slug", "settings.awsRegion"]);
     expect(stack.emulator.journal).toEqual([]);
+  });
+});
+
+describe("warnings a reviewer sees in the preview", () => {
+  it("a slug replacement names the old tenant that will stay in CauseFlow", async () => {
+    const args = fresh();
+    await stack.engine.up(await stack.tenant(args));
+    const before = stack.host.output.length;
+    await stack.engine.preview(await stack.tenant({ ...args, slug: `${args.slug}-b` }));
+    const warning = await stack.host.waitForOutput(/replaces it/, before);
+    expect(warning).toBe(
+      `warning: changing the slug of CauseFlow tenant "${args.slug}" (${only().id}) to "${args.slug}-b" replaces it: ` +
+        "a new tenant is created, and the old one stays in CauseFlow, no longer managed by this stack, because the API cannot delete tenants.",
+    );
+  });
+
+  it("turning autoRemediation on repeats the reference's caution, at create and at update", async () => {
+    const args = fresh();
+    const before = stack.host.output.length;
+    await stack.engine.preview(await stack.tenant({ ...args, settings: { autoRemediation: true } }));
+    await expect(stack.host.waitForOutput(/autoRemediation on/, before)).resolves.toMatch(/is created with autoRemediation on: .*without an additional human confirmation step/);
+    await stack.engine.up(await stack.tenant(args));
+    const later = stack.host.output.length;
+    await stack.engine.preview(await stack.tenant({ ...args, settings: { ...acme.settings, autoRemediation: true } }));
+    await expect(stack.host.waitForOutput(/autoRemediation turns on/, later)).resolves.toContain(`"${args.slug}"`);
+  });
+
+  it("stays quiet for a preview that neither replaces nor turns autoRemediation on", async () => {
+    const args = fresh({ ...acme, settings: { autoRemediation: true } });
+    await stack.engine.up(await stack.tenant(args));
+    const before = stack.host.output.length;
+    await stack.engine.preview(await stack.tenant({ ...args, name: "Quiet" }));
+    await stack.engine.delete(only().urn);
+    await stack.host.waitForOutput(/still exists/, before);
+    expect(stack.host.output.slice(before).filter((line) => !/still exists/.test(line))).toEqual([]);
+  });
+});
+
+describe("adopting an existing tenant", () => {
+  const handMade = async (slug: string, plan = "pro") => {
+    const client = new CauseFlowClient({ baseUrl: stack.emulator.url, token: stack.emulator.adminToken });
+    const tenant = await client.createTenant({ name: "Made by hand", slug, ownerEmail: "owner@acme.com", plan, settings: { awsRegion: "eu-west-1" } });
+    await client.close();
+    return tenant.tenantId;
+  };
+
+  it("without the opt-in, the 409 error points to adoptExisting", async () => {
+    const args = fresh();
+    await handMade(args.slug as string);
+    const error = await stack.engine.up(await stack.tenant(args)).catch((e) => e);
+    expect(error.message).toMatch(/is already taken.*set `adoptExisting: true` on the Tenant/);
+  });
+
+  it("with adoptExisting, records the tenant holding the slug and PATCHes name and settings to the program's", async () => {
+    const args = fresh({ ...acme, adoptExisting: true });
+    for (const other of ["x", "y"]) await handMade(`${args.slug}-${other}`);
+    const id = await handMade(args.slug as string);
+    stack.emulator.journal.length = 0;
+    expect(await stack.engine.up(await stack.tenant(args))).toMatchObject({ kind: "create" });
+    expect(only().id).toBe(id);
+    expect(stack.emulator.store.get(id)).toMatchObject({ name: "Acme Corp", settings: { ...acme.settings, autoRemediation: false } });
+    expect(stack.emulator.store.all().filter((t) => t.slug === args.slug)).toHaveLength(1);
+    const patch = writes().filter((w) => w.method === "PATCH");
+    expect(patch).toEqual([{ method: "PATCH", path: `/v1/tenants/${id}`, body: { name: "Acme Corp", settings: { awsRoleArn: ROLE_A, awsRegion: "us-east-1", awsExternalId: "causeflow-ext-acme" } } }]);
+    expect(await stack.engine.preview(await stack.tenant(args))).toMatchObject({ kind: "same" });
+  });
+
+  it("refuses a tenant that contradicts the program, and records nothing", async () => {
+    const args = fresh({ ...acme, adoptExisting: true });
+    await handMade(args.slug as string, "enterprise");
+    const error = await stack.engine.up(await stack.tenant(args)).catch((e) => e);
+    expect(error.message).toMatch(new RegExp(`^Could not adopt CauseFlow tenant "${args.slug}": .* on plan "enterprise" in CauseFlow, but the program says "pro"`));
+    expect(stack.engine.stack.size).toBe(0);
+  });
+
+  it("never causes a diff by itself", async () => {
+    const args = fresh();
+    await stack.engine.up(await stack.tenant(args));
+    expect(await stack.engine.preview(await stack.tenant({ ...args, adoptExisting: true }))).toMatchObject({ kind: "same" });
   });
 });

@@ -18,5 +18,8 @@ it("creates, updates, refreshes, replaces and removes a tenant, and says so read
     ]),
   );
   expect(stdout.match(/^\s*warning: CauseFlow tenant .* still exists in CauseFlow/gm)).toHaveLength(2);
+  // The preview's own warnings, under the preview line, as a reviewer would see them.
+  expect(stdout).toMatch(/preview: +~ causeflow:Tenant acme update .*\n\s+warning: autoRemediation turns on for CauseFlow tenant "acme-corp"/);
+  expect(stdout).toMatch(/preview: +\+- causeflow:Tenant acme replace .*\n\s+warning: changing the slug of CauseFlow tenant "acme-corp" \(ten_\w+\) to "acme-corporation" replaces it/);
   expect(stdout).toMatch(/Tenants in the stack: 0; tenants in CauseFlow \(emulator\): acme-corp, acme-corporation\./);
 });

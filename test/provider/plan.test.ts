@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { checkTenant, diffTenant, inputsFromOutputs, planCreate, planPatch, toOutputs } from "../../provider/plan";
+import { adoptionConflicts, checkTenant, diffTenant, inputsFromOutputs, planCreate, planPatch, previewWarnings, toOutputs } from "../../provider/plan";
 import { UNKNOWN, type ApiTenant, type TenantInputs } from "../../provider/schema";
 
 const valid = { name: "Acme Corp", slug: "acme-corp", ownerEmail: "owner@acme.com" };
@@ -102,23 +102,23 @@ const inputs = (patch: Partial<TenantInputs> = {}): TenantInputs =>
 
 describe("diffTenant", () => {
   it("sees nothing when the program matches the state, whatever the state's extra outputs", () => {
-    expect(diffTenant(outputs, inputs() as never)).toEqual({ replaces: [], updates: [] });
+    expect(diffTenant(outputs, inputs())).toEqual({ replaces: [], updates: [] });
   });
 
   it("replaces on a slug change and updates name and each setting in place", () => {
-    expect(diffTenant(outputs, inputs({ slug: "acme-2" }) as never).replaces).toEqual(["slug"]);
-    const changes = diffTenant(outputs, inputs({ name: "New", settings: { awsRegion: "eu-west-1" } }) as never);
+    expect(diffTenant(outputs, inputs({ slug: "acme-2" })).replaces).toEqual(["slug"]);
+    const changes = diffTenant(outputs, inputs({ name: "New", settings: { awsRegion: "eu-west-1" } }));
     expect(changes).toEqual({ replaces: [], updates: ["name", "settings.awsRoleArn", "settings.awsRegion"] });
   });
 
   it("ignores the __provider text and ownerEmail or plan (check refuses those)", () => {
-    expect(diffTenant({ ...outputs, __provider: "old" }, { ...inputs(), __provider: "new" } as never)).toEqual({ replaces: [], updates: [] });
+    expect(diffTenant({ ...outputs, __provider: "old" }, { ...inputs(), __provider: "new" })).toEqual({ replaces: [], updates: [] });
   });
 
   it("counts unknown values as changes: a replacement for the slug, an update otherwise", () => {
-    expect(diffTenant(outputs, inputs({ slug: UNKNOWN }) as never).replaces).toEqual(["slug"]);
-    expect(diffTenant(outputs, { ...inputs(), settings: UNKNOWN } as never).updates).toEqual(["settings"]);
-    expect(diffTenant(outputs, inputs({ settings: { ...inputs().settings, awsRegion: UNKNOWN } }) as never).updates).toEqual(["settings.awsRegion"]);
+    expect(diffTenant(outputs, inputs({ slug: UNKNOWN })).replaces).toEqual(["slug"]);
+    expect(diffTenant(outputs, { ...inputs(), settings: UNKNOWN }).updates).toEqual(["settings"]);
+    expect(diffTenant(outputs, inputs({ settings: { ...inputs().settings, awsRegion: UNKNOWN } })).updates).toEqual(["settings.awsRegion"]);
   });
 });
 
@@ -139,15 +139,43 @@ describe("planPatch", () => {
 });
 
 describe("planCreate", () => {
-  it("keeps autoRemediation out of the POST and sends it in a follow-up PATCH", () => {
-    const plan = planCreate(inputs({ settings: { awsRegion: "us-east-1", autoRemediation: false } }));
-    expect(plan.body).toEqual({ ...valid, plan: "pro", settings: { awsRegion: "us-east-1" } });
-    expect(plan.followUp).toEqual({ settings: { autoRemediation: false } });
+  it("keeps autoRemediation out of the POST; planPatch against the created tenant then carries it", () => {
+    const wanted = inputs({ settings: { awsRegion: "us-east-1", autoRemediation: false } });
+    const body = planCreate(wanted);
+    expect(body).toEqual({ ...valid, plan: "pro", settings: { awsRegion: "us-east-1" } });
+    const created = toOutputs({ tenantId: "t", name: valid.name, slug: valid.slug, plan: "pro", status: "active", createdAt: "", settings: body.settings }, { ownerEmail: valid.ownerEmail, settings: wanted.settings });
+    expect(planPatch(created, wanted)).toEqual({ settings: { autoRemediation: false } });
   });
 
-  it("needs no follow-up and sends no empty settings without autoRemediation", () => {
-    expect(planCreate(inputs({ settings: { autoRemediation: true } })).body).not.toHaveProperty("settings");
-    expect(planCreate(inputs({ settings: undefined }))).toEqual({ body: { ...valid, plan: "pro" } });
+  it("sends no empty settings, and no adoptExisting", () => {
+    expect(planCreate(inputs({ settings: { autoRemediation: true } }))).not.toHaveProperty("settings");
+    expect(planCreate({ ...inputs({ settings: undefined }), adoptExisting: true })).toEqual({ ...valid, plan: "pro" });
+  });
+});
+
+describe("adoptionConflicts", () => {
+  const existing: ApiTenant = { tenantId: "ten_9", name: "Old name", slug: "acme-corp", plan: "business", status: "active", createdAt: "" };
+  it("accepts a tenant that differs only in what a PATCH can change", () => {
+    expect(adoptionConflicts(existing, inputs({ plan: "business" }))).toEqual([]);
+  });
+  it("refuses a tenant on another plan, saying how to adopt it", () => {
+    expect(adoptionConflicts(existing, inputs({ plan: "pro" }))).toEqual([expect.stringMatching(/ten_9 .* on plan "business" in CauseFlow, but the program says "pro".* set plan to "business"/)]);
+  });
+});
+
+describe("previewWarnings", () => {
+  it("warns of a slug replacement with the old tenant's slug and id", () => {
+    expect(previewWarnings.replacement("ten_1", outputs, { slug: "acme-2" })).toMatch(/"acme-corp" \(ten_1\) to "acme-2" replaces it: .*stays in CauseFlow, no longer managed/);
+    expect(previewWarnings.replacement("ten_1", outputs, { slug: UNKNOWN })).toMatch(/to a value known after apply/);
+    expect(previewWarnings.replacement("ten_1", outputs, { slug: "acme-corp" })).toBeUndefined();
+  });
+
+  it("repeats the reference's caution only when autoRemediation turns on", () => {
+    const on = { slug: "acme-corp", settings: { autoRemediation: true } };
+    expect(previewWarnings.autoRemediation({}, on)).toMatch(/^CauseFlow tenant "acme-corp" is created with autoRemediation on: .*without an additional human confirmation step\.$/);
+    expect(previewWarnings.autoRemediation({ slug: "acme-corp", settings: { autoRemediation: false } }, on)).toMatch(/^autoRemediation turns on for CauseFlow tenant "acme-corp"/);
+    expect(previewWarnings.autoRemediation(on, on)).toBeUndefined();
+    expect(previewWarnings.autoRemediation({}, { settings: { autoRemediation: UNKNOWN } })).toBeUndefined();
   });
 });
 

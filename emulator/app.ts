@@ -3,10 +3,11 @@
  * bodies, bearer auth with admin and member roles, list pagination and per-token rate limits.
  */
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { PLANS, SLUG_PATTERN } from "../provider/schema";
-import type { FaultInjector } from "./faults";
+import type { FaultInjector, FaultPlan } from "./faults";
 import type { StoredTenant, TenantStore } from "./store";
 
 export interface EmulatorOptions {
@@ -18,6 +19,8 @@ export interface EmulatorOptions {
   faults?: FaultInjector;
   /** Every request that passed authentication is appended here, for tests and the benchmark. */
   journal?: JournalEntry[];
+  /** Told when a request starts (+1) and when it is done (-1), answered or dropped. */
+  onInFlight?: (delta: 1 | -1) => void;
 }
 
 export interface JournalEntry {
@@ -110,19 +113,24 @@ export function createHandler(options: EmulatorOptions): (req: IncomingMessage, 
     return tenant;
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<[number, unknown]> {
-    const url = new URL(req.url ?? "/", "http://emulator");
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL, fault: FaultPlan): Promise<[number, unknown]> {
     const { role, token } = authenticate(req);
     rateLimit(token, res);
     const method = req.method ?? "GET";
     const journalEntry: JournalEntry = { method, path: url.pathname + url.search };
     options.journal?.push(journalEntry);
-    const fault = options.faults?.take(method, url.pathname);
-    if (fault) throw new ApiFailure(fault.status, fault.code, fault.message);
+    if (fault.failure) {
+      const { status, code, message, retryAfterSeconds } = fault.failure;
+      if (retryAfterSeconds !== undefined) {
+        res.setHeader("X-RateLimit-Remaining", "0");
+        res.setHeader("X-RateLimit-Reset", String(Math.ceil(Date.now() / 1000 + retryAfterSeconds)));
+      }
+      throw new ApiFailure(status, code, message, retryAfterSeconds === undefined ? undefined : { retryAfterSeconds });
+    }
     if (url.pathname === "/v1/tenants") {
       if (method === "POST") {
         requireAdmin(role);
-        const body = parse(createBody, await readJson(req, journalEntry));
+        const body = withoutFields(parse(createBody, await readJson(req, journalEntry)), fault.dropFields);
         if (store.findBySlug(body.slug)) {
           throw new ApiFailure(409, "slug_conflict", `A tenant with slug '${body.slug}' already exists`);
         }
@@ -143,7 +151,7 @@ export function createHandler(options: EmulatorOptions): (req: IncomingMessage, 
       if (method === "GET") return [200, full(find(tenantId))];
       if (method === "PATCH") {
         requireAdmin(role);
-        const body = parse(patchBody, await readJson(req, journalEntry));
+        const body = withoutFields(parse(patchBody, await readJson(req, journalEntry)), fault.dropFields);
         const tenant = find(tenantId);
         const settings: Record<string, unknown> = { ...tenant.settings };
         for (const [key, value] of Object.entries(body.settings ?? {})) {
@@ -176,23 +184,40 @@ export function createHandler(options: EmulatorOptions): (req: IncomingMessage, 
     return { tenants, cursor: next, count: tenants.length };
   }
 
-  return (req, res) => {
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     requests++;
     res.setHeader("X-Request-Id", `req_${requests.toString(36)}_${randomBytes(4).toString("hex")}`);
-    route(req, res).then(
-      ([status, body]) => send(res, status, body),
-      (error: unknown) => {
-        const failure =
-          error instanceof ApiFailure ? error : new ApiFailure(500, "internal_error", "The emulator failed unexpectedly");
-        if (!(error instanceof ApiFailure)) console.error(error);
-        send(res, failure.status, {
-          error: failure.code,
-          message: failure.message,
-          ...(failure.details ? { details: failure.details } : {}),
-        });
-      },
-    );
+    const url = new URL(req.url ?? "/", "http://emulator");
+    const fault = options.faults?.take(req.method ?? "GET", url.pathname) ?? { latencyMs: 0, dropFields: [] };
+    if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+    if (fault.drop === "before") return void req.socket.destroy();
+    let status: number;
+    let body: unknown;
+    try {
+      [status, body] = await route(req, res, url, fault);
+    } catch (error) {
+      if (req.socket.destroyed) return; // the client hung up (a timeout on its side): nobody to answer
+      const failure = error instanceof ApiFailure ? error : new ApiFailure(500, "internal_error", "The emulator failed unexpectedly");
+      if (!(error instanceof ApiFailure)) console.error(error);
+      status = failure.status;
+      body = { error: failure.code, message: failure.message, ...(failure.details ? { details: failure.details } : {}) };
+    }
+    // Processed, and the answer lost on the way back: what a reset after a commit looks like.
+    if (fault.drop === "after") return void req.socket.destroy();
+    send(res, status, body);
+  }
+
+  return (req, res) => {
+    options.onInFlight?.(1);
+    void handle(req, res).finally(() => options.onInFlight?.(-1));
   };
+}
+
+/** The request as a service that silently drops some settings would apply it. */
+function withoutFields<T extends { settings?: object }>(body: T, fields: string[]): T {
+  if (fields.length === 0 || !body.settings) return body;
+  const settings = Object.fromEntries(Object.entries(body.settings).filter(([key]) => !fields.includes(key)));
+  return { ...body, settings };
 }
 
 /** POST answers without settings, as the reference's example does. */

@@ -3,9 +3,18 @@
  * `npm run emulator -- [--port 8080] [--state tenants.json] [--rate-limit 2000]`
  */
 import { parseArgs } from "node:util";
+import { parseFaultRule } from "./faults";
 import { startEmulator } from "./server";
 
-const USAGE = `Usage: causeflow-emulator [--port N] [--host ADDR] [--state FILE] [--rate-limit N] [--admin-token T] [--member-token T]
+const USAGE = `Usage: causeflow-emulator [--port N] [--host ADDR] [--state FILE] [--rate-limit N]
+                          [--admin-token T] [--member-token T] [--fault SPEC]...
+Faults (repeatable; also CAUSEFLOW_EMULATOR_FAULTS, separated by ";"), for example:
+  --fault "status=503 share=0.2"                 a fifth of all requests answer 503
+  --fault "status=503 method=POST count=2"       the next two POSTs answer 503
+  --fault "status=429 retry-after=2 count=10"    a 429 storm announcing a reset in 2 s
+  --fault "latency=800"                          every request waits 800 ms
+  --fault "drop=after method=POST count=1"       the next POST is processed, then its connection dropped
+  --fault "drop-fields=awsRoleArn,awsExternalId" writes answer success but do not store these settings
 Environment: CAUSEFLOW_EMULATOR_PORT, CAUSEFLOW_EMULATOR_ADMIN_TOKEN, CAUSEFLOW_EMULATOR_MEMBER_TOKEN`;
 
 async function main(): Promise<void> {
@@ -17,6 +26,7 @@ async function main(): Promise<void> {
       "rate-limit": { type: "string" },
       "admin-token": { type: "string", default: process.env.CAUSEFLOW_EMULATOR_ADMIN_TOKEN },
       "member-token": { type: "string", default: process.env.CAUSEFLOW_EMULATOR_MEMBER_TOKEN },
+      fault: { type: "string", multiple: true, default: process.env.CAUSEFLOW_EMULATOR_FAULTS?.split(";") ?? [] },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -30,6 +40,7 @@ async function main(): Promise<void> {
   if (rateLimit !== undefined && !(Number.isInteger(rateLimit) && rateLimit > 0)) {
     throw new Error(`--rate-limit must be a whole number of requests per minute, got ${values["rate-limit"]}`);
   }
+  const faultSpecs = values.fault.filter((spec) => spec.trim() !== "");
   const emulator = await startEmulator({
     port,
     host: values.host,
@@ -37,11 +48,13 @@ async function main(): Promise<void> {
     rateLimitPerMinute: rateLimit,
     adminToken: values["admin-token"],
     memberToken: values["member-token"],
+    faults: faultSpecs.map(parseFaultRule),
   });
   console.log(`CauseFlow tenant API emulator listening on ${emulator.url}`);
   console.log(`  admin token:  ${emulator.adminToken}`);
   console.log(`  member token: ${emulator.memberToken}`);
   console.log(values.state ? `  tenants persisted to ${values.state} (${emulator.store.size} loaded)` : "  tenants kept in memory");
+  for (const spec of faultSpecs) console.log(`  injecting fault: ${spec}`);
   console.log(`\nUse it from a stack:\n  pulumi config set causeflow:apiUrl ${emulator.url}\n  pulumi config set --secret causeflow:apiToken ${emulator.adminToken}`);
   const stop = () => void emulator.close().then(() => process.exit(0));
   process.on("SIGINT", stop);

@@ -1,23 +1,38 @@
 /**
- * Faults the emulator can inject, so clients (and users rehearsing an outage) meet the API's
- * failures on purpose: a given status for the next N requests that match a route.
+ * Faults the emulator injects on purpose, so the provider (and users rehearsing an outage) meet
+ * the API's failures: added latency, a given status, 429 storms with reset headers, connections
+ * dropped before or after the request is processed, and settings silently not applied.
  */
+
 export interface FaultRule {
   /** HTTP method to match; any when absent. */
   method?: string;
   /** Path to match, exactly or by pattern; any when absent. */
   path?: string | RegExp;
-  status: number;
+  /** Answer with this status (and the API's error body) instead of processing the request. */
+  status?: number;
   /** The error code in the body; derived from the status when absent. */
   code?: string;
-  /** How many matching requests fail; 1 when absent. */
+  /** With status 429: the reset the headers and `details.retryAfterSeconds` announce. Default 1. */
+  retryAfterSeconds?: number;
+  /** Wait this long before handling the request. */
+  latencyMs?: number;
+  /** Close the connection without answering: before processing the request, or after. */
+  drop?: "before" | "after";
+  /** Settings keys a POST or PATCH silently does not apply, though it answers success. */
+  dropFields?: string[];
+  /** How many matching requests the rule applies to. Default 1, or unlimited with `share`. */
   count?: number;
+  /** The fraction of matching requests it applies to, drawn at random. Default 1. */
+  share?: number;
 }
 
-export interface InjectedFailure {
-  status: number;
-  code: string;
-  message: string;
+/** What the rules that matched a request ask of it. */
+export interface FaultPlan {
+  latencyMs: number;
+  drop?: "before" | "after";
+  failure?: { status: number; code: string; message: string; retryAfterSeconds?: number };
+  dropFields: string[];
 }
 
 const CODES: Record<number, string> = {
@@ -33,26 +48,97 @@ const CODES: Record<number, string> = {
 export class FaultInjector {
   readonly #rules: (FaultRule & { remaining: number })[] = [];
 
-  /** Makes the next `count` matching requests fail with `status`. */
+  constructor(private readonly random: () => number = Math.random) {}
+
+  /** Adds a rule; `failNext({ status: 503, count: 2 })` makes the next two requests fail. */
   failNext(rule: FaultRule): void {
-    this.#rules.push({ ...rule, remaining: rule.count ?? 1 });
+    this.#rules.push({ ...rule, remaining: rule.count ?? (rule.share === undefined ? 1 : Infinity) });
   }
 
   clear(): void {
     this.#rules.length = 0;
   }
 
-  /** The failure for this request, if a rule matches; each match uses up one of the rule's count. */
-  take(method: string, path: string): InjectedFailure | undefined {
-    const rule = this.#rules.find(
-      (r) =>
-        r.remaining > 0 &&
-        (r.method === undefined || r.method === method) &&
-        (r.path === undefined || (typeof r.path === "string" ? r.path === path : r.path.test(path))),
-    );
-    if (!rule) return undefined;
-    rule.remaining--;
-    const code = rule.code ?? CODES[rule.status] ?? (rule.status >= 500 ? "internal_error" : "error");
-    return { status: rule.status, code, message: `Injected fault: ${rule.status} ${code}` };
+  /** The plan for one request: every matching rule applies, and each uses up one of its count. */
+  take(method: string, path: string): FaultPlan {
+    const plan: FaultPlan = { latencyMs: 0, dropFields: [] };
+    for (const rule of this.#rules) {
+      if (rule.remaining <= 0 || !matches(rule, method, path)) continue;
+      if (rule.share !== undefined && this.random() >= rule.share) continue;
+      rule.remaining--;
+      plan.latencyMs += rule.latencyMs ?? 0;
+      plan.drop ??= rule.drop;
+      plan.dropFields.push(...(rule.dropFields ?? []));
+      if (rule.status !== undefined && !plan.failure) {
+        const code = rule.code ?? CODES[rule.status] ?? (rule.status >= 500 ? "internal_error" : "error");
+        const retryAfterSeconds = rule.status === 429 ? (rule.retryAfterSeconds ?? 1) : undefined;
+        plan.failure = { status: rule.status, code, message: `Injected fault: ${rule.status} ${code}`, retryAfterSeconds };
+      }
+    }
+    return plan;
   }
+}
+
+function matches(rule: FaultRule, method: string, path: string): boolean {
+  if (rule.method !== undefined && rule.method.toUpperCase() !== method) return false;
+  if (rule.path === undefined) return true;
+  return typeof rule.path === "string" ? rule.path === path : rule.path.test(path);
+}
+
+/**
+ * Reads a rule from its command-line form: space-separated key=value pairs, e.g.
+ * `status=503 method=POST count=2`, `status=429 retry-after=2 count=5`, `latency=300 share=0.5`,
+ * `drop=after method=POST`, `drop-fields=awsRoleArn,awsExternalId`, `path=/v1/tenants`.
+ */
+export function parseFaultRule(spec: string): FaultRule {
+  const rule: FaultRule = {};
+  const number = (key: string, text: string, check: (n: number) => boolean) => {
+    const value = Number(text);
+    if (!check(value)) throw new Error(`fault "${spec}": ${key}=${text} is not valid`);
+    return value;
+  };
+  for (const pair of spec.trim().split(/\s+/).filter(Boolean)) {
+    const [key, text = ""] = pair.split("=", 2);
+    switch (key) {
+      case "method":
+        rule.method = text.toUpperCase();
+        break;
+      case "path":
+        rule.path = text;
+        break;
+      case "status":
+        rule.status = number(key, text, (n) => Number.isInteger(n) && n >= 400 && n <= 599);
+        break;
+      case "code":
+        rule.code = text;
+        break;
+      case "retry-after":
+        rule.retryAfterSeconds = number(key, text, (n) => n >= 0);
+        break;
+      case "latency":
+        rule.latencyMs = number(key, text, (n) => n >= 0);
+        break;
+      case "drop":
+        if (text !== "before" && text !== "after") throw new Error(`fault "${spec}": drop must be before or after`);
+        rule.drop = text;
+        break;
+      case "drop-fields":
+        rule.dropFields = text.split(",").filter(Boolean);
+        break;
+      case "count":
+        rule.count = number(key, text, (n) => Number.isInteger(n) && n > 0);
+        break;
+      case "share":
+        rule.share = number(key, text, (n) => n > 0 && n <= 1);
+        break;
+      default:
+        throw new Error(
+          `fault "${spec}": unknown key "${key}"; use method, path, status, code, retry-after, latency, drop, drop-fields, count, share`,
+        );
+    }
+  }
+  if (rule.status === undefined && rule.latencyMs === undefined && rule.drop === undefined && rule.dropFields === undefined) {
+    throw new Error(`fault "${spec}" does nothing: give status, latency, drop or drop-fields`);
+  }
+  return rule;
 }

@@ -2,10 +2,11 @@
  * Starts the emulated tenant API on a local port.
  */
 import { randomBytes } from "node:crypto";
+import { EventEmitter } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHandler, type JournalEntry } from "./app";
-import { FaultInjector } from "./faults";
+import { FaultInjector, type FaultRule } from "./faults";
 import { TenantStore } from "./store";
 
 export interface StartOptions {
@@ -17,6 +18,8 @@ export interface StartOptions {
   adminToken?: string;
   memberToken?: string;
   rateLimitPerMinute?: number;
+  /** Faults injected from the start (more can be added through `faults`). */
+  faults?: FaultRule[];
 }
 
 export interface RunningEmulator {
@@ -27,6 +30,8 @@ export interface RunningEmulator {
   faults: FaultInjector;
   /** Requests received (after authentication), oldest first. */
   journal: JournalEntry[];
+  /** Resolves when no request is being handled (a delayed one included). */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,9 +40,16 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   const adminToken = options.adminToken ?? `emu_admin_${randomBytes(16).toString("hex")}`;
   const memberToken = options.memberToken ?? `emu_member_${randomBytes(16).toString("hex")}`;
   const faults = new FaultInjector();
+  for (const rule of options.faults ?? []) faults.failNext(rule);
   const journal: JournalEntry[] = [];
+  let inFlight = 0;
+  const idle = new EventEmitter();
+  const onInFlight = (delta: 1 | -1) => {
+    inFlight += delta;
+    if (inFlight === 0) idle.emit("idle");
+  };
   const server = createServer(
-    createHandler({ store, adminToken, memberToken, rateLimitPerMinute: options.rateLimitPerMinute, faults, journal }),
+    createHandler({ store, adminToken, memberToken, rateLimitPerMinute: options.rateLimitPerMinute, faults, journal, onInFlight }),
   );
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
@@ -52,6 +64,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     store,
     faults,
     journal,
+    idle: () => (inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idle.once("idle", resolve))),
     close: () =>
       new Promise((resolve, reject) => {
         server.closeAllConnections();

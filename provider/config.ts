@@ -19,6 +19,7 @@ export const SETTINGS = {
   requestTimeout: { key: "causeflow:requestTimeout", env: "CAUSEFLOW_REQUEST_TIMEOUT" },
   maxAttempts: { key: "causeflow:maxAttempts", env: "CAUSEFLOW_MAX_ATTEMPTS" },
   retryTimeout: { key: "causeflow:retryTimeout", env: "CAUSEFLOW_RETRY_TIMEOUT" },
+  allowInsecureHttp: { key: "causeflow:allowInsecureHttp", env: "CAUSEFLOW_ALLOW_INSECURE_HTTP" },
 } satisfies Record<string, Setting>;
 
 export interface ProviderConfig {
@@ -40,7 +41,7 @@ export function resolveConfig(stackConfig: ConfigLookup, env: NodeJS.ProcessEnv)
   const present = (value: string | undefined) => (value === undefined || value.trim() === "" ? undefined : value.trim());
   const read = (setting: Setting) => present(stackConfig(setting.key)) ?? present(env[setting.env]);
   return {
-    apiUrl: parseApiUrl(read(SETTINGS.apiUrl) ?? DEFAULT_API_URL),
+    apiUrl: parseApiUrl(read(SETTINGS.apiUrl) ?? DEFAULT_API_URL, flag(SETTINGS.allowInsecureHttp, read(SETTINGS.allowInsecureHttp))),
     apiToken: read(SETTINGS.apiToken),
     requestTimeoutMs: seconds(SETTINGS.requestTimeout, read(SETTINGS.requestTimeout), 30),
     maxAttempts: positiveInteger(SETTINGS.maxAttempts, read(SETTINGS.maxAttempts), 5),
@@ -57,7 +58,8 @@ export function missingTokenMessage(): string {
   );
 }
 
-function parseApiUrl(text: string): URL {
+/** The bearer token may travel in clear text only to this machine (the emulator), unless allowed. */
+function parseApiUrl(text: string, allowInsecureHttp: boolean): URL {
   let url: URL;
   try {
     url = new URL(text);
@@ -70,7 +72,23 @@ function parseApiUrl(text: string): URL {
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new Error(`${SETTINGS.apiUrl.key} must be an http(s) URL, got ${url.protocol}//…`);
   }
+  if (url.protocol === "http:" && !isLoopback(url.hostname) && !allowInsecureHttp) {
+    throw new Error(
+      `${SETTINGS.apiUrl.key} uses plain http to ${url.host}: the API token would cross the network unencrypted. ` +
+        `Use https, or set ${describe(SETTINGS.allowInsecureHttp)} to true if you must.`,
+    );
+  }
   return url;
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+function flag(setting: Setting, text: string | undefined): boolean {
+  if (text === undefined) return false;
+  if (/^(true|false)$/i.test(text)) return text.toLowerCase() === "true";
+  throw new Error(`${describe(setting)} must be true or false, got ${JSON.stringify(text)}.`);
 }
 
 function describe(setting: Setting): string {

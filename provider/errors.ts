@@ -3,6 +3,7 @@
  * `APIError` carrying status, code, message and request id, one subclass per status family,
  * and connection errors carrying their cause. The mapping from status to class lives here only.
  */
+import { NOT_SENT_CODES } from "./retry";
 import { apiErrorBodySchema } from "./schema";
 
 export class CauseFlowError extends Error {
@@ -93,6 +94,16 @@ export class APIConnectionError extends CauseFlowError {
 
 export class APITimeoutError extends APIConnectionError {
   override name = "APITimeoutError";
+}
+
+/**
+ * True when a failed request may still have been processed: an answer lost to a timeout or a
+ * reset, or a 5xx. Only a refused or never-opened connection proves that nothing happened.
+ */
+export function mayHaveBeenProcessed(error: unknown): boolean {
+  if (error instanceof InternalServerError) return true;
+  if (error instanceof APIConnectionError) return !NOT_SENT_CODES.has(error.code ?? "");
+  return false;
 }
 
 /** A success status whose body is not the tenant the API documents. */

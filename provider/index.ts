@@ -1,7 +1,7 @@
 /** What runs inside the provider process. The `__provider` shim in state loads `tenantProvider` from here. */
 import { TenantProvider } from "./tenantProvider";
 
-export { TenantProvider, PartialCreateError } from "./tenantProvider";
+export { TenantProvider, PartialFailure } from "./tenantProvider";
 export { CauseFlowClient } from "./client";
 export type { ClientOptions, CreateTenantBody, UpdateTenantBody, TenantPage } from "./client";
 export * from "./errors";

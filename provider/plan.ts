@@ -57,9 +57,12 @@ function normalizeSettings(value: unknown): unknown {
     const setting = own(value, key);
     if (setting !== undefined && setting !== null) settings[key] = setting;
   }
-  // Keys we do not know are kept so that validation can name them.
+  // Keys we do not know are kept so that validation can name them; defined, not assigned, so
+  // that a key named __proto__ stays a key and never becomes the object's prototype.
   for (const key of Object.keys(value)) {
-    if (!(SETTING_KEYS as readonly string[]).includes(key)) settings[key] = value[key];
+    if (!(SETTING_KEYS as readonly string[]).includes(key)) {
+      Object.defineProperty(settings, key, { value: value[key], enumerable: true, writable: true, configurable: true });
+    }
   }
   return Object.keys(settings).length === 0 ? undefined : settings;
 }
@@ -68,14 +71,14 @@ function validationFailures(news: Props, inputs: Props): CheckFailure[] {
   const failures: CheckFailure[] = [];
   for (const key of Object.keys(news)) {
     if (!RESERVED_KEYS.has(key) && !(INPUT_KEYS as readonly string[]).includes(key)) {
-      failures.push({ property: key, reason: `is not an input of causeflow.Tenant; the inputs are ${INPUT_KEYS.join(", ")}` });
+      failures.push({ property: propertyPath([key]), reason: `is not an input of causeflow.Tenant; the inputs are ${INPUT_KEYS.join(", ")}` });
     }
   }
   const result = tenantInputsSchema.safeParse(inputs);
   if (result.success) return failures;
   for (const issue of result.error.issues) {
     for (const path of issuePaths(issue)) {
-      if (!isUnknownAlong(inputs, path)) failures.push({ property: path.join("."), reason: reasonFor(issue, inputs, path) });
+      if (!isUnknownAlong(inputs, path)) failures.push({ property: propertyPath(path), reason: reasonFor(issue, inputs, path) });
     }
   }
   return failures;
@@ -95,7 +98,7 @@ function reasonFor(issue: z.core.$ZodIssue, inputs: Props, path: PropertyKey[]):
   }
   const value = valueAt(inputs, path);
   if (issue.code === "invalid_type") {
-    if (value === undefined) return `is required: set ${path.join(".")} on the tenant`;
+    if (value === undefined) return `is required: set ${propertyPath(path)} on the tenant`;
     return `must be ${article(issue.expected)}, got ${describeType(value)}`;
   }
   return issue.message;
@@ -177,6 +180,25 @@ export function planCreate(inputs: TenantInputs): CreateTenantBody {
   };
 }
 
+/**
+ * The fields of the intended tenant that CauseFlow's tenant does not carry, by name only (an
+ * external ID is a secret). Used to verify a write, and to recognise our own tenant after a POST
+ * whose answer was lost. `plan` is compared only when given; settings only where intended.
+ */
+export function unappliedFields(
+  intended: { name: string; plan?: string; settings?: TenantSettings },
+  actual: ApiTenant,
+): string[] {
+  const fields: string[] = [];
+  if (actual.name !== intended.name) fields.push("name");
+  if (intended.plan !== undefined && actual.plan !== intended.plan) fields.push("plan");
+  for (const key of SETTING_KEYS) {
+    const wanted = intended.settings?.[key];
+    if (wanted !== undefined && own(actual.settings, key) !== wanted) fields.push(`settings.${key}`);
+  }
+  return fields;
+}
+
 /** Why an existing tenant cannot be adopted for these inputs; empty when it can. */
 export function adoptionConflicts(existing: ApiTenant, inputs: TenantInputs): string[] {
   if (existing.plan === inputs.plan) return [];
@@ -248,6 +270,17 @@ export function inputsFromOutputs(outputs: TenantOutputs): Props {
     plan: outputs.plan,
     settings: outputs.settings,
   });
+}
+
+/** A property path as Pulumi writes one: `settings.awsRegion`, and `["odd.key"]` for keys that are not identifiers. */
+export function propertyPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, index) => {
+      const text = String(key);
+      if (/^[A-Za-z_$][\w$]*$/.test(text)) return index === 0 ? text : `.${text}`;
+      return `[${JSON.stringify(text)}]`;
+    })
+    .join("");
 }
 
 function own(value: unknown, key: string): unknown {

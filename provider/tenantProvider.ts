@@ -3,9 +3,9 @@
  * engine's call into a decision from ./plan and, where needed, client calls.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { CauseFlowClient } from "./client";
+import { CauseFlowClient, type CreateTenantBody } from "./client";
 import { missingTokenMessage, resolveConfig, type ConfigLookup } from "./config";
-import { ConflictError, describeFailure, NotFoundError, type Operation } from "./errors";
+import { ConflictError, describeFailure, mayHaveBeenProcessed, NotFoundError, type Operation } from "./errors";
 import {
   adoptionConflicts,
   checkTenant,
@@ -15,13 +15,18 @@ import {
   planPatch,
   previewWarnings,
   toOutputs,
+  unappliedFields,
 } from "./plan";
 import type { ApiTenant, TenantInputs, TenantOutputs } from "./schema";
 
 type Props = Record<string, unknown>;
 
-/** Reported by `create` when the tenant exists but a step after the POST failed; the engine records it. */
-export class PartialCreateError extends Error {
+/**
+ * Reported when the tenant exists but is not yet as the program says (a step after the POST
+ * failed, or CauseFlow did not apply a field). The host hands it to the engine as
+ * ErrorResourceInitFailed: the id and outputs are recorded, and the next `up` carries on.
+ */
+export class PartialFailure extends Error {
   constructor(
     message: string,
     readonly id: string,
@@ -31,6 +36,9 @@ export class PartialCreateError extends Error {
     super(message);
   }
 }
+
+/** POSTs after a failure whose outcome is unknown, at most, before giving up. */
+const MAX_CREATE_ROUNDS = 3;
 
 export class TenantProvider implements pulumi.dynamic.ResourceProvider {
   #lookup: ConfigLookup = () => undefined;
@@ -55,20 +63,30 @@ export class TenantProvider implements pulumi.dynamic.ResourceProvider {
     return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
   }
 
-  /** POSTs the tenant (or, with adoptExisting, takes the one holding the slug), then PATCHes what it still lacks. */
+  /**
+   * POSTs the tenant, or finds it after an answer was lost, or adopts the one holding the slug;
+   * then PATCHes what it still lacks and verifies that CauseFlow applied it all.
+   */
   async create(props: Props): Promise<pulumi.dynamic.CreateResult<TenantOutputs>> {
     const inputs = props as unknown as TenantInputs;
     const body = planCreate(inputs);
-    let current: ApiTenant;
+    const created = await this.#createOrFind(inputs, body);
+    // From here on the tenant exists: any failure is partial, so the engine records it.
+    let known: ApiTenant = { ...created, settings: created.settings ?? body.settings ?? {} };
+    const managed = { ownerEmail: inputs.ownerEmail, settings: inputs.settings };
     try {
-      const created = await this.#call("create", inputs.slug, (client) => client.createTenant(body));
-      // POST answers without settings: the tenant has what was sent.
-      current = { ...created, settings: created.settings ?? body.settings ?? {} };
+      // POST answers without settings; read them back to see what was stored.
+      if (!created.settings && body.settings) known = await this.#call("create", inputs.slug, (c) => c.getTenant(created.tenantId));
+      const patch = planPatch(toOutputs(known, managed), inputs);
+      if (Object.keys(patch).length > 0) known = await this.#call("create", inputs.slug, (c) => c.updateTenant(known.tenantId, patch));
+      this.#verify("create", inputs.slug, inputs, known);
+      return { id: known.tenantId, outs: toOutputs(known, managed) };
     } catch (error) {
-      if (!(inputs.adoptExisting === true && error instanceof Error && error.cause instanceof ConflictError)) throw error;
-      current = await this.#adopt(inputs);
+      const message =
+        `${(error as Error).message} The tenant ${known.tenantId} exists and is recorded in the stack as CauseFlow reports it; ` +
+        `the next \`pulumi up\` applies the remaining changes.`;
+      throw new PartialFailure(message, known.tenantId, { ...toOutputs(known, managed), __provider: props.__provider }, [message]);
     }
-    return this.#converge(current, inputs, props.__provider);
   }
 
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult<TenantOutputs>> {
@@ -90,7 +108,14 @@ export class TenantProvider implements pulumi.dynamic.ResourceProvider {
     const tenant = await this.#call("update", inputs.slug, (client) =>
       Object.keys(body).length === 0 ? client.getTenant(id) : client.updateTenant(id, body),
     );
-    return { outs: toOutputs(tenant, { ownerEmail: inputs.ownerEmail, settings: inputs.settings }) };
+    const outs = toOutputs(tenant, { ownerEmail: inputs.ownerEmail, settings: inputs.settings });
+    try {
+      this.#verify("update", inputs.slug, { name: inputs.name, settings: inputs.settings }, tenant);
+    } catch (error) {
+      const message = `${(error as Error).message} The stack records the tenant as CauseFlow reports it.`;
+      throw new PartialFailure(message, id, { ...outs, __provider: news.__provider }, [message]);
+    }
+    return { outs };
   }
 
   /** The API cannot delete tenants: the resource leaves the stack and the tenant stays in CauseFlow. */
@@ -101,35 +126,65 @@ export class TenantProvider implements pulumi.dynamic.ResourceProvider {
     );
   }
 
-  /** The tenant that holds the slug, if the program may take it over. */
-  async #adopt(inputs: TenantInputs): Promise<ApiTenant> {
-    const existing = await this.#call("adopt", inputs.slug, (client) => client.findTenantBySlug(inputs.slug, inputs.name));
-    const reasons = existing
-      ? adoptionConflicts(existing, inputs)
-      : ["the slug is taken, but by no tenant this token can see: it belongs to another organization, so choose another slug"];
-    if (reasons.length > 0) throw new Error(`Could not adopt CauseFlow tenant ${JSON.stringify(inputs.slug)}: ${reasons.join("; ")}.`);
-    return existing!;
+  /**
+   * The tenant for a create: the POST's answer; or, when a POST may have been processed though
+   * its answer was lost (5xx, timeout, reset), the tenant holding the slug if it matches what was
+   * sent, else a new POST if none holds it; or, with adoptExisting, the tenant holding the slug.
+   * Never a second tenant, never one that is not recorded.
+   */
+  async #createOrFind(inputs: TenantInputs, body: CreateTenantBody): Promise<ApiTenant> {
+    let lostAnswer: unknown;
+    for (let round = 1; ; round++) {
+      try {
+        return await this.#call("create", inputs.slug, (client) => client.createTenant(body));
+      } catch (error) {
+        const cause = (error as Error).cause;
+        const conflict = cause instanceof ConflictError;
+        if (!conflict && !mayHaveBeenProcessed(cause)) throw error;
+        if (!conflict) lostAnswer = cause;
+        if (lostAnswer === undefined && inputs.adoptExisting !== true) throw error;
+        const holder = await this.#call("create", inputs.slug, (client) => client.findTenantBySlug(inputs.slug, inputs.name));
+        if (holder && lostAnswer !== undefined && unappliedFields(body, holder).length === 0) return holder;
+        if (holder && inputs.adoptExisting === true) return this.#adoptable(holder, inputs);
+        if (lostAnswer === undefined) {
+          throw new Error(
+            `Could not adopt CauseFlow tenant ${JSON.stringify(inputs.slug)}: the slug is taken, but by no tenant this token ` +
+              `can see (another organization's); choose another slug.`,
+          );
+        }
+        if (holder || conflict || round >= MAX_CREATE_ROUNDS) {
+          throw new Error(this.#lostAnswerMessage(inputs.slug, lostAnswer, holder, body), { cause: lostAnswer });
+        }
+        // Nobody holds the slug: the lost POST created nothing, so sending it again is safe.
+      }
+    }
   }
 
-  /**
-   * PATCHes what the tenant lacks (autoRemediation after a POST; name and settings after an
-   * adoption). A failure here leaves a tenant that exists: it is reported as a partial create,
-   * so the engine records it and the next `up` finishes the job.
-   */
-  async #converge(current: ApiTenant, inputs: TenantInputs, provider: unknown): Promise<pulumi.dynamic.CreateResult<TenantOutputs>> {
-    const managed = { ownerEmail: inputs.ownerEmail, settings: inputs.settings };
-    const patch = planPatch(toOutputs(current, managed), inputs);
-    if (Object.keys(patch).length === 0) return { id: current.tenantId, outs: toOutputs(current, managed) };
-    try {
-      const updated = await this.#call("create", inputs.slug, (client) => client.updateTenant(current.tenantId, patch));
-      return { id: current.tenantId, outs: toOutputs(updated, managed) };
-    } catch (error) {
-      const message =
-        `${(error as Error).message} The tenant ${current.tenantId} exists and is recorded in the stack; ` +
-        `the next \`pulumi up\` applies the remaining changes.`;
-      const properties = { ...toOutputs(current, managed), __provider: provider };
-      throw new PartialCreateError(message, current.tenantId, properties, [message]);
-    }
+  /** The holder of the slug, if the program may take it over. */
+  #adoptable(holder: ApiTenant, inputs: TenantInputs): ApiTenant {
+    const reasons = adoptionConflicts(holder, inputs);
+    if (reasons.length > 0) throw new Error(`Could not adopt CauseFlow tenant ${JSON.stringify(inputs.slug)}: ${reasons.join("; ")}.`);
+    return holder;
+  }
+
+  #lostAnswerMessage(slug: string, lostAnswer: unknown, holder: ApiTenant | undefined, body: CreateTenantBody): string {
+    const what = describeFailure("create", JSON.stringify(slug), lostAnswer);
+    if (!holder) return `${what} No tenant holds the slug afterwards: nothing was created.`;
+    return (
+      `${what} The answer was lost, and tenant ${holder.tenantId} now holds the slug but differs from what was sent ` +
+      `(${unappliedFields(body, holder).join(", ")}), so it is not taken as this program's. If it is yours, set ` +
+      `\`adoptExisting: true\`; otherwise choose another slug.`
+    );
+  }
+
+  /** CauseFlow has been seen to answer success and drop settings: a write is checked, not trusted. */
+  #verify(operation: Operation, slug: string, intended: Parameters<typeof unappliedFields>[0], actual: ApiTenant): void {
+    const unapplied = unappliedFields(intended, actual);
+    if (unapplied.length === 0) return;
+    throw new Error(
+      `Could not ${operation} CauseFlow tenant ${JSON.stringify(slug)}: CauseFlow answered success but did not apply ` +
+        `${unapplied.join(", ")} (it reports another value or none). Run \`pulumi up\` again; if it persists, contact CauseFlow support.`,
+    );
   }
 
   async #call<T>(operation: Operation, tenant: string, send: (client: CauseFlowClient) => Promise<T>): Promise<T> {

@@ -38,10 +38,11 @@ export async function startStack(
     ...config,
   };
   await host.configure(Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as Record<string, string>);
+  const tokens = [emulator.adminToken, emulator.memberToken, merged["causeflow:apiToken"]].filter((t): t is string => !!t);
   return {
     emulator,
     host,
-    engine: new Engine(host),
+    engine: new TokenGuardedEngine(host, tokens),
     async tenant(args, name = "acme", options) {
       const [registration] = await runProgram(() => [new causeflow.Tenant(name, args)], options);
       return registration;
@@ -49,8 +50,53 @@ export async function startStack(
     async close() {
       await host.stop();
       await emulator.close();
+      assertNoToken(tokens, host.output.join("\n"), "the provider host's output");
     },
   };
+}
+
+/**
+ * The engine of every test stack checks each state it keeps and each error it raises for the API
+ * tokens, so every scenario of the suite proves that no token reaches state, outputs or errors.
+ */
+class TokenGuardedEngine extends Engine {
+  constructor(
+    host: ProviderHost,
+    private readonly tokens: string[],
+  ) {
+    super(host);
+  }
+
+  override up(resource: Registration) {
+    return this.guard(() => super.up(resource));
+  }
+  override preview(resource: Registration) {
+    return this.guard(() => super.preview(resource));
+  }
+  override refresh() {
+    return this.guard(() => super.refresh());
+  }
+  override delete(urn: string) {
+    return this.guard(() => super.delete(urn));
+  }
+
+  private async guard<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      const { message, stack } = error as Error;
+      assertNoToken(this.tokens, JSON.stringify({ ...(error as object), message, stack }), "an error");
+      throw error;
+    } finally {
+      assertNoToken(this.tokens, JSON.stringify([...this.stack.values()]), "the stack's state");
+    }
+  }
+}
+
+function assertNoToken(tokens: string[], text: string, where: string): void {
+  for (const token of tokens) {
+    if (text.includes(token)) throw new Error(`An API token leaked into ${where}`);
+  }
 }
 
 /** A resource of another provider whose outputs stay unknown in preview (an IAM role, say). */

@@ -64,7 +64,7 @@ describe("create", () => {
     stack.emulator.faults.failNext({ method: "PATCH", status: 500, count: 2 });
     const error = await stack.engine.up(await stack.tenant(args)).catch((e) => e);
     expect(error).toBeInstanceOf(HostCallError);
-    expect(error.message).toMatch(/The tenant ten_\w+ exists and is recorded in the stack; the next `pulumi up` applies the remaining changes\.$/);
+    expect(error.message).toMatch(/The tenant ten_\w+ exists and is recorded in the stack as CauseFlow reports it; the next `pulumi up` applies the remaining changes\.$/);
     const { id, outputs } = only();
     expect(stack.emulator.store.get(id)?.slug).toBe(args.slug);
     expect(outputs.settings).toEqual({});

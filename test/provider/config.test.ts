@@ -36,6 +36,17 @@ describe("resolveConfig", () => {
     expect(() => resolveConfig(stack({ [key]: value }), {})).toThrow(message);
   });
 
+  it("sends the token over plain http only to this machine, unless allowed", () => {
+    for (const url of ["http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080"]) {
+      expect(resolveConfig(stack({ "causeflow:apiUrl": url }), {}).apiUrl.protocol).toBe("http:");
+    }
+    expect(() => resolveConfig(stack({ "causeflow:apiUrl": "http://api.causeflow.ai" }), {})).toThrow(
+      /plain http to api\.causeflow\.ai: the API token would cross the network unencrypted\. Use https, or set causeflow:allowInsecureHttp \(or CAUSEFLOW_ALLOW_INSECURE_HTTP\) to true/,
+    );
+    expect(resolveConfig(stack({ "causeflow:apiUrl": "http://10.0.0.5" }), { CAUSEFLOW_ALLOW_INSECURE_HTTP: "true" }).apiUrl.host).toBe("10.0.0.5");
+    expect(() => resolveConfig(stack({ "causeflow:allowInsecureHttp": "yes" }), {})).toThrow(/must be true or false/);
+  });
+
   it("says how to set a missing token", () => {
     expect(missingTokenMessage()).toMatch(/pulumi config set --secret causeflow:apiToken/);
     expect(missingTokenMessage()).toMatch(/CAUSEFLOW_API_TOKEN/);

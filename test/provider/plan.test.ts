@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { adoptionConflicts, checkTenant, diffTenant, inputsFromOutputs, planCreate, planPatch, previewWarnings, toOutputs } from "../../provider/plan";
+import { adoptionConflicts, checkTenant, diffTenant, inputsFromOutputs, planCreate, planPatch, previewWarnings, propertyPath, toOutputs, unappliedFields } from "../../provider/plan";
 import { UNKNOWN, type ApiTenant, type TenantInputs } from "../../provider/schema";
 
 const valid = { name: "Acme Corp", slug: "acme-corp", ownerEmail: "owner@acme.com" };
@@ -207,5 +207,30 @@ describe("toOutputs and inputsFromOutputs", () => {
     const refreshed = inputsFromOutputs(out);
     expect(refreshed).toEqual({ name: "Acme Corp", slug: "acme-corp", ownerEmail: "o@acme.com", plan: "community", settings: { awsRegion: "eu-west-1" } });
     expect(Object.keys(refreshed)).toEqual(Object.keys(checkTenant({}, refreshed).inputs));
+  });
+});
+
+describe("unappliedFields", () => {
+  const actual: ApiTenant = { tenantId: "t", name: "Acme", slug: "acme", plan: "pro", status: "active", createdAt: "", settings: { awsRegion: "us-east-1", autoRemediation: false } };
+  it("is empty when CauseFlow carries everything intended", () => {
+    expect(unappliedFields({ name: "Acme", plan: "pro", settings: { awsRegion: "us-east-1", autoRemediation: false } }, actual)).toEqual([]);
+  });
+  it("names each field dropped or changed, by name only", () => {
+    const intended = { name: "Acme Corp", plan: "business", settings: { awsRegion: "eu-west-1", awsExternalId: "secret-value", autoRemediation: true } };
+    const fields = unappliedFields(intended, actual);
+    expect(fields).toEqual(["name", "plan", "settings.awsExternalId", "settings.awsRegion", "settings.autoRemediation"]);
+    expect(fields.join()).not.toContain("secret-value");
+  });
+  it("compares the plan only when asked to", () => {
+    expect(unappliedFields({ name: "Acme" }, { ...actual, plan: "community" })).toEqual([]);
+  });
+});
+
+describe("propertyPath", () => {
+  it("writes paths as Pulumi does, quoting keys that are not identifiers", () => {
+    expect(propertyPath(["settings", "awsRegion"])).toBe("settings.awsRegion");
+    expect(propertyPath(["settings", "aws.region"])).toBe('settings["aws.region"]');
+    expect(propertyPath(["."])).toBe('["."]');
+    expect(propertyPath(["tags", 0])).toBe('tags["0"]');
   });
 });

@@ -1,0 +1,135 @@
+/**
+ * Property-based tests with hostile input: whatever a program or the API throws at the provider,
+ * it answers with named failures or typed errors, never a crash, and check never calls the API.
+ */
+import fc from "fast-check";
+import { MockAgent } from "undici";
+import { startEmulator, type RunningEmulator } from "../../emulator/server";
+import { CauseFlowClient } from "../../provider/client";
+import { CauseFlowError } from "../../provider/errors";
+import { propertyPath } from "../../provider/plan";
+import { SETTING_KEYS, UNKNOWN } from "../../provider/schema";
+import { TenantProvider } from "../../provider/tenantProvider";
+
+const INPUT_PATHS = ["name", "slug", "ownerEmail", "plan", "settings", "adoptExisting", ...SETTING_KEYS.map((k) => `settings.${k}`)];
+
+/** Every path the program wrote, top-level keys and settings keys, as failures name them. */
+function writtenPaths(inputs: Record<string, unknown>): string[] {
+  const settings = inputs.settings;
+  const nested = typeof settings === "object" && settings !== null ? Object.keys(settings).map((key) => propertyPath(["settings", key])) : [];
+  return [...Object.keys(inputs).map((key) => propertyPath([key])), ...nested];
+}
+
+const hostileString = fc.oneof(
+  fc.string(),
+  fc.string({ unit: "grapheme", maxLength: 50 }),
+  fc.constantFrom("", " ", "\u0000", "\u202e", "a".repeat(100_000), "__proto__", "constructor", UNKNOWN, "acme-corp", "owner@acme.com", "us-east-1"),
+  fc.string({ unit: fc.constantFrom("\n", "\r", "\t", "\u0007", "\u00a0", "é", "😀", "-", "a") }),
+);
+const hostileValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: "small" },
+    hostileString,
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(UNKNOWN),
+    fc.array(tie("value"), { maxLength: 3 }),
+    fc.dictionary(fc.oneof(fc.string(), fc.constantFrom(...SETTING_KEYS, "__proto__", "constructor")), tie("value"), { maxKeys: 4 }),
+  ),
+})).value;
+const hostileInputs = fc.dictionary(
+  fc.oneof(fc.constantFrom("name", "slug", "ownerEmail", "plan", "settings", "adoptExisting", "__proto__", "constructor", "prototype"), fc.string()),
+  fc.oneof(hostileValue, fc.dictionary(fc.constantFrom(...SETTING_KEYS, "__proto__", "constructor", "awsRoleARN"), hostileValue)),
+  { maxKeys: 8 },
+);
+
+describe("check, with hostile inputs", () => {
+  let emulator: RunningEmulator;
+  const provider = new TenantProvider();
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    const config: Record<string, string> = { "causeflow:apiUrl": emulator.url, "causeflow:apiToken": emulator.adminToken };
+    await provider.configure({ config: { get: (key) => config[key], require: (key) => config[key] } });
+  });
+  afterAll(() => emulator.close());
+
+  it("never throws, names a property in every failure, returns serializable inputs, and calls no API", async () => {
+    await fc.assert(
+      fc.asyncProperty(hostileInputs, hostileInputs, async (olds, news) => {
+        const { inputs, failures } = await provider.check(olds, news);
+        expect(() => JSON.stringify(inputs)).not.toThrow();
+        for (const failure of failures ?? []) {
+          expect(typeof failure.reason).toBe("string");
+          expect(failure.reason.length).toBeGreaterThan(0);
+          expect([...INPUT_PATHS, ...writtenPaths(news)]).toContain(failure.property);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    expect(emulator.journal).toEqual([]);
+  });
+
+  it("accepts every valid tenant, whatever its strings look like within the rules", async () => {
+    const slug = fc.stringMatching(/^[a-z0-9-]{1,40}$/);
+    const name = fc.string({ minLength: 1 }).filter((s) => s.trim().length > 0);
+    await fc.assert(
+      fc.asyncProperty(slug, name, fc.constantFrom("starter", "pro", "business", "enterprise", undefined), async (s, n, plan) => {
+        const { failures } = await provider.check({}, { name: n, slug: s, ownerEmail: "owner@acme.com", plan });
+        expect(failures).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("the client, with hostile responses", () => {
+  const tenant = { tenantId: "ten_1", name: "Acme", slug: "acme", plan: "pro", status: "active", createdAt: "2026-01-01T00:00:00Z" };
+  const bodies = fc.oneof(
+    fc.jsonValue().map((value) => JSON.stringify(value)),
+    fc.string(),
+    fc.constantFrom(
+      "<html><body><h1>502 Bad Gateway</h1></body></html>",
+      JSON.stringify(tenant).slice(0, 30),
+      JSON.stringify({ ...tenant, plan: "community", extra: { nested: [1, 2] } }),
+      JSON.stringify({ ...tenant, settings: { awsRegion: 42 } }),
+      JSON.stringify({ error: "NOT_FOUND" }),
+      JSON.stringify({ error: 42, message: null, details: [] }),
+      "",
+    ),
+    fc.record({ ...Object.fromEntries(Object.entries(tenant).map(([k, v]) => [k, fc.oneof(fc.constant(v), hostileValue)])) }).map((value) => JSON.stringify(value)),
+  );
+
+  it("returns a valid tenant or throws one of its own typed errors, never anything else", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(200, 201, 400, 401, 403, 404, 409, 418, 429, 500, 502, 503), bodies, async (status, body) => {
+        const agent = new MockAgent();
+        agent.disableNetConnect();
+        agent.get("http://api.test").intercept({ path: "/v1/tenants/ten_1", method: "GET" }).reply(status, body, { headers: { "content-type": "application/json" } });
+        const client = new CauseFlowClient({ baseUrl: "http://api.test", token: "hostile-test-token", dispatcher: agent, retry: { maxAttempts: 1 } });
+        try {
+          const result = await client.getTenant("ten_1");
+          expect(status).toBeLessThan(300);
+          expect(typeof result.tenantId).toBe("string");
+          expect(typeof result.plan).toBe("string");
+        } catch (error) {
+          expect(error).toBeInstanceOf(CauseFlowError);
+          expect((error as Error).message.length).toBeGreaterThan(0);
+        } finally {
+          await agent.close();
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("tolerates unknown plan labels and extra fields", async () => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    agent.get("http://api.test").intercept({ path: "/v1/tenants/ten_1", method: "GET" }).reply(200, { ...tenant, plan: "community", region: "eu" });
+    const client = new CauseFlowClient({ baseUrl: "http://api.test", token: "hostile-test-token", dispatcher: agent });
+    await expect(client.getTenant("ten_1")).resolves.toMatchObject({ plan: "community" });
+    await agent.close();
+  });
+});

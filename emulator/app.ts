@@ -19,8 +19,8 @@ export interface EmulatorOptions {
   faults?: FaultInjector;
   /** Every request that passed authentication is appended here, for tests and the benchmark. */
   journal?: JournalEntry[];
-  /** Told when a request starts (+1) and when it is done (-1), answered or dropped. */
-  onInFlight?: (delta: 1 | -1) => void;
+  /** Told when each request starts and how it ended: its status, or undefined when unanswered. */
+  monitor?: { started(): void; ended(status: number | undefined): void };
 }
 
 export interface JournalEntry {
@@ -184,7 +184,8 @@ export function createHandler(options: EmulatorOptions): (req: IncomingMessage, 
     return { tenants, cursor: next, count: tenants.length };
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** Handles one request; resolves with the status sent, or undefined when none was. */
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<number | undefined> {
     requests++;
     res.setHeader("X-Request-Id", `req_${requests.toString(36)}_${randomBytes(4).toString("hex")}`);
     const url = new URL(req.url ?? "/", "http://emulator");
@@ -205,11 +206,12 @@ export function createHandler(options: EmulatorOptions): (req: IncomingMessage, 
     // Processed, and the answer lost on the way back: what a reset after a commit looks like.
     if (fault.drop === "after") return void req.socket.destroy();
     send(res, status, body);
+    return status;
   }
 
   return (req, res) => {
-    options.onInFlight?.(1);
-    void handle(req, res).finally(() => options.onInFlight?.(-1));
+    options.monitor?.started();
+    void handle(req, res).then((status) => options.monitor?.ended(status));
   };
 }
 

@@ -32,6 +32,8 @@ export interface RunningEmulator {
   journal: JournalEntry[];
   /** Resolves when no request is being handled (a delayed one included). */
   idle(): Promise<void>;
+  /** Counts since start: TCP connections accepted, and answers by status ("none" for dropped). */
+  stats: { connections: number; answers: Record<string, number> };
   close(): Promise<void>;
 }
 
@@ -42,15 +44,21 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   const faults = new FaultInjector();
   for (const rule of options.faults ?? []) faults.failNext(rule);
   const journal: JournalEntry[] = [];
+  const stats = { connections: 0, answers: {} as Record<string, number> };
   let inFlight = 0;
   const idle = new EventEmitter();
-  const onInFlight = (delta: 1 | -1) => {
-    inFlight += delta;
-    if (inFlight === 0) idle.emit("idle");
+  const monitor = {
+    started: () => void inFlight++,
+    ended(status: number | undefined) {
+      const key = String(status ?? "none");
+      stats.answers[key] = (stats.answers[key] ?? 0) + 1;
+      if (--inFlight === 0) idle.emit("idle");
+    },
   };
   const server = createServer(
-    createHandler({ store, adminToken, memberToken, rateLimitPerMinute: options.rateLimitPerMinute, faults, journal, onInFlight }),
+    createHandler({ store, adminToken, memberToken, rateLimitPerMinute: options.rateLimitPerMinute, faults, journal, monitor }),
   );
+  server.on("connection", () => void stats.connections++);
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -64,6 +72,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     store,
     faults,
     journal,
+    stats,
     idle: () => (inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idle.once("idle", resolve))),
     close: () =>
       new Promise((resolve, reject) => {

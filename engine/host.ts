@@ -40,6 +40,11 @@ export class ProviderHost {
     private readonly lines: EventEmitter,
   ) {}
 
+  /** The host's process id, to read its memory use. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Resolves once the host has printed nothing for `quietMs`: enough for display, never for a test's assertion. */
   async drainOutput(quietMs = 25): Promise<void> {
     let seen = -1;

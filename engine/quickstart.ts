@@ -32,7 +32,8 @@ export function formatStep(step: Step): string {
 
 async function main(): Promise<void> {
   const emulator = await startEmulator();
-  const packageRoot = path.resolve(__dirname, "..", "..");
+  // The host resolves @causeflow/pulumi from its working directory, as from a program's.
+  const packageRoot = path.dirname(require.resolve("@causeflow/pulumi/package.json"));
   const host = await ProviderHost.start({ cwd: packageRoot });
   const engine = new Engine(host);
   let printed = 0;

@@ -16,6 +16,8 @@ export interface ClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Shared connection pool; the client makes its own when not given. */
   dispatcher?: Dispatcher;
+  /** Connections the client's own pool opens to the API at most; further requests wait for one. Default 16. */
+  maxConnections?: number;
 }
 
 export interface CreateTenantBody {
@@ -54,8 +56,12 @@ export class CauseFlowClient {
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#ownsDispatcher = options.dispatcher === undefined;
+    // A cap, because the engine runs resource operations with unbounded parallelism by default, and
+    // because undici frees a connection a tick after its body is read: a request sent at once
+    // opens another one (32 connections for 16 operations in flight, before the cap).
     this.#dispatcher =
-      options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connect: { timeout: this.#requestTimeoutMs } });
+      options.dispatcher ??
+      new Agent({ keepAliveTimeout: 30_000, connections: options.maxConnections ?? 16, connect: { timeout: this.#requestTimeoutMs } });
   }
 
   createTenant(body: CreateTenantBody): Promise<ApiTenant> {

@@ -1,0 +1,311 @@
+/**
+ * The benchmark: what the provider costs, measured through the real dynamic-provider host over
+ * gRPC against the emulator on loopback, each figure next to the baseline it compares with.
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { Agent } from "undici";
+import * as causeflow from "../sdk";
+import { startEmulator, type RunningEmulator } from "../emulator/server";
+import { ProviderHost, type Props } from "../engine/host";
+import { runProgram } from "../engine/program";
+
+export interface BenchOptions {
+  /** Repetitions of each timed operation; figures are medians. */
+  repeats: number;
+  /** Host spawns for the cold-start figure. */
+  coldStarts: number;
+  /** Tenants the fleet creates and then renames. */
+  fleet: number;
+  /** Operations in flight at once, as the engine runs independent resources in parallel. */
+  inFlight: number;
+  /** Tenants in each preview. */
+  preview: number;
+  /** The emulator's limit for the fleet, per token per minute. */
+  rateLimitPerMinute: number;
+}
+
+export const FULL: BenchOptions = { repeats: 31, coldStarts: 7, fleet: 500, inFlight: 16, preview: 1000, rateLimitPerMinute: 2000 };
+export const SMOKE: BenchOptions = { repeats: 3, coldStarts: 1, fleet: 6, inFlight: 3, preview: 6, rateLimitPerMinute: 2000 };
+
+export interface OperationFigure {
+  operation: string;
+  hostMs: number;
+  directMs: number;
+  addedMs: number;
+}
+
+export interface BenchReport {
+  options: BenchOptions;
+  operations: OperationFigure[];
+  coldStartMs: number;
+  fleet: {
+    requests: number;
+    wallSeconds: number;
+    lowerBoundSeconds: number;
+    rateLimited: number;
+    failures: number;
+    connections: number;
+  };
+  preview: { unchanged: PreviewFigure; oneChange: PreviewFigure };
+  footprint: { providerBytes: number; inputsBytes: number; outputsBytes: number; hostPeakMemoryMiB: number | undefined };
+}
+
+export interface PreviewFigure {
+  wallMs: number;
+  httpRequests: number;
+  changes: number;
+}
+
+/** Where the provider host starts: it must resolve @causeflow/pulumi from there, as a program's directory does. */
+const PACKAGE_ROOT = path.dirname(require.resolve("@causeflow/pulumi/package.json"));
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const elapsed = async (work: () => Promise<unknown>) => {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+};
+
+/** Runs `work` over `items` with at most `limit` in flight; returns the failures. */
+async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<unknown[]> {
+  const failures: unknown[] = [];
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await work(item).catch((error) => failures.push(error));
+    }
+  });
+  await Promise.all(lanes);
+  return failures;
+}
+
+/** The program's inputs for tenant `slug`, as the engine sends them to check. */
+function tenantInputs(template: Props, slug: string): Props {
+  return { ...template, slug, name: `Tenant ${slug}` };
+}
+
+/** Requests the emulator has answered or dropped since it started. */
+function requestCount(emulator: RunningEmulator): number {
+  return Object.values(emulator.stats.answers).reduce((sum, n) => sum + n, 0);
+}
+
+async function startHost(emulator: RunningEmulator): Promise<ProviderHost> {
+  const host = await ProviderHost.start({ cwd: PACKAGE_ROOT });
+  await host.configure({ "causeflow:apiUrl": emulator.url, "causeflow:apiToken": emulator.adminToken });
+  return host;
+}
+
+export async function runBenchmark(options: BenchOptions, progress: (line: string) => void = () => undefined): Promise<BenchReport> {
+  // A plain tenant for the per-operation figures (one request each), and a tenant linked to AWS
+  // with auto-remediation for the fleet (POST, a read-back of its settings, the PATCH of autoRemediation).
+  const [plain, linked] = await runProgram(() => [
+    new causeflow.Tenant("plain", { name: "Bench", slug: "bench", ownerEmail: "owner@bench.example", plan: "business" }),
+    new causeflow.Tenant("linked", {
+      name: "Bench",
+      slug: "bench",
+      ownerEmail: "owner@bench.example",
+      plan: "business",
+      settings: {
+        awsRoleArn: "arn:aws:iam::123456789012:role/CauseFlow",
+        awsExternalId: "causeflow-bench-external-id",
+        awsRegion: "us-east-1",
+        autoRemediation: true,
+      },
+    }),
+  ]);
+  const template = plain.inputs;
+  const urn = plain.urn;
+
+  progress(`per-operation overhead (${options.repeats} of each, warm)`);
+  const operations = await measureOperations(options, template, urn);
+  progress(`cold start (${options.coldStarts} spawns)`);
+  const coldStartMs = await measureColdStart(options, template, urn);
+  progress(`fleet: ${options.fleet} tenants created, renamed and refreshed, ${options.inFlight} in flight, limit ${options.rateLimitPerMinute}/min`);
+  const { fleet, footprint } = await measureFleet(options, linked.inputs, linked.urn);
+  progress(`preview of ${options.preview} tenants`);
+  const preview = await measurePreview(options, template, urn);
+  return { options, operations, coldStartMs, fleet, preview, footprint };
+}
+
+/** Create, read and update through the host, against the same request sent directly with undici. */
+async function measureOperations(options: BenchOptions, template: Props, urn: string): Promise<OperationFigure[]> {
+  const emulator = await startEmulator({ rateLimitPerMinute: 1_000_000 });
+  const host = await startHost(emulator);
+  const direct = new Agent({ keepAliveTimeout: 30_000 });
+  const send = async (method: string, route: string, body?: object) => {
+    const response = await direct.request({
+      origin: emulator.url,
+      path: route,
+      method: method as "GET",
+      headers: { authorization: `Bearer ${emulator.adminToken}`, "content-type": "application/json" },
+      body: body && JSON.stringify(body),
+    });
+    return (await response.body.json()) as { tenantId: string };
+  };
+  const samples: Record<string, { host: number[]; direct: number[] }> = {};
+  const record = (operation: string, kind: "host" | "direct", ms: number) => {
+    samples[operation] ??= { host: [], direct: [] };
+    samples[operation][kind].push(ms);
+  };
+  try {
+    // The first rounds warm both sides (connections, JIT, the host's provider); they are not counted.
+    const warmup = 3;
+    for (let round = 0; round < options.repeats + warmup; round++) {
+      const counted = round >= warmup;
+      const inputs = tenantInputs(template, `op-host-${round}`);
+      const checked = (await host.check(urn, {}, inputs)).inputs;
+      let created!: { id: string; outputs: Props };
+      const hostCreate = await elapsed(async () => (created = await host.create(urn, checked)));
+      const hostRead = await elapsed(() => host.read(urn, created.id, created.outputs, checked));
+      const renamed = { ...checked, name: `${checked.name} (renamed)` };
+      const hostUpdate = await elapsed(() => host.update(urn, created.id, created.outputs, renamed));
+
+      const body = { name: `Tenant op-direct-${round}`, slug: `op-direct-${round}`, ownerEmail: "owner@bench.example", plan: "business" };
+      let tenantId = "";
+      const directCreate = await elapsed(async () => ({ tenantId } = await send("POST", "/v1/tenants", body)));
+      const directRead = await elapsed(() => send("GET", `/v1/tenants/${tenantId}`));
+      const directUpdate = await elapsed(() => send("PATCH", `/v1/tenants/${tenantId}`, { name: `${body.name} (renamed)` }));
+      if (!counted) continue;
+      record("create", "host", hostCreate);
+      record("read", "host", hostRead);
+      record("update", "host", hostUpdate);
+      record("create", "direct", directCreate);
+      record("read", "direct", directRead);
+      record("update", "direct", directUpdate);
+    }
+  } finally {
+    await direct.close();
+    await host.stop();
+    await emulator.close();
+  }
+  return Object.entries(samples).map(([operation, { host: h, direct: d }]) => ({
+    operation,
+    hostMs: median(h),
+    directMs: median(d),
+    addedMs: median(h) - median(d),
+  }));
+}
+
+/** Spawn to first answered call: starting Node and the host, deserializing `__provider`, configure, check. */
+async function measureColdStart(options: BenchOptions, template: Props, urn: string): Promise<number> {
+  const emulator = await startEmulator();
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < options.coldStarts; i++) {
+      let host: ProviderHost | undefined;
+      samples.push(
+        await elapsed(async () => {
+          host = await startHost(emulator);
+          await host.check(urn, {}, tenantInputs(template, `cold-${i}`));
+        }),
+      );
+      await host?.stop();
+    }
+  } finally {
+    await emulator.close();
+  }
+  return median(samples);
+}
+
+/** The fleet: every tenant checked and created, then checked, diffed and renamed, `inFlight` at a time. */
+async function measureFleet(options: BenchOptions, template: Props, urn: string) {
+  const emulator = await startEmulator({ rateLimitPerMinute: options.rateLimitPerMinute });
+  const host = await startHost(emulator);
+  const slugs = Array.from({ length: options.fleet }, (_, i) => `fleet-${i}`);
+  const states = new Map<string, { id: string; inputs: Props; outputs: Props }>();
+  try {
+    const started = Date.now();
+    const createFailures = await pool(slugs, options.inFlight, async (slug) => {
+      const { inputs } = await host.check(urn, {}, tenantInputs(template, slug));
+      const { id, outputs } = await host.create(urn, inputs);
+      states.set(slug, { id, inputs, outputs });
+    });
+    const renameFailures = await pool(slugs, options.inFlight, async (slug) => {
+      const state = states.get(slug);
+      if (!state) return;
+      const { inputs } = await host.check(urn, state.inputs, { ...state.inputs, name: `${state.inputs.name} v2` });
+      await host.diff(urn, state.id, state.outputs, inputs);
+      const { outputs } = await host.update(urn, state.id, state.outputs, inputs);
+      states.set(slug, { ...state, inputs, outputs });
+    });
+    const refreshFailures = await pool(slugs, options.inFlight, async (slug) => {
+      const state = states.get(slug);
+      if (state) await host.read(urn, state.id, state.outputs, state.inputs);
+    });
+    const wallSeconds = (Date.now() - started) / 1000;
+    await emulator.idle();
+    const rateLimited = emulator.stats.answers["429"] ?? 0;
+    const requests = requestCount(emulator);
+    const succeeded = requests - rateLimited;
+    // Fixed one-minute windows: past `limit` requests, the rest waits for the next window.
+    const windowEnd = Math.ceil((started + 1) / 60_000) * 60_000;
+    const windowsToWait = Math.ceil(succeeded / options.rateLimitPerMinute) - 1;
+    const lowerBoundSeconds = windowsToWait <= 0 ? 0 : (windowEnd - started) / 1000 + (windowsToWait - 1) * 60;
+    const [sample] = states.values();
+    const footprint = {
+      providerBytes: Buffer.byteLength(String(sample?.inputs.__provider ?? "")),
+      inputsBytes: Buffer.byteLength(JSON.stringify(sample?.inputs ?? {})),
+      outputsBytes: Buffer.byteLength(JSON.stringify(sample?.outputs ?? {})),
+      hostPeakMemoryMiB: peakMemoryMiB(host.pid),
+    };
+    return {
+      fleet: {
+        requests,
+        wallSeconds,
+        lowerBoundSeconds,
+        rateLimited,
+        failures: createFailures.length + renameFailures.length + refreshFailures.length,
+        connections: emulator.stats.connections,
+      },
+      footprint,
+    };
+  } finally {
+    await host.stop();
+    await emulator.close();
+  }
+}
+
+/** What `pulumi preview` costs: check and diff of every tenant, unchanged and with one field changed. */
+async function measurePreview(options: BenchOptions, template: Props, urn: string) {
+  const emulator = await startEmulator();
+  const host = await startHost(emulator);
+  try {
+    // States as the fleet leaves them; a preview reads none of them from the API.
+    const tenants: { id: string; inputs: Props; outputs: Props }[] = [];
+    await pool(Array.from({ length: options.preview }, (_, i) => i), options.inFlight, async (i) => {
+      const { inputs } = await host.check(urn, {}, tenantInputs(template, `preview-${i}`));
+      tenants.push({ id: `ten_${i}`, inputs, outputs: { ...inputs, tenantId: `ten_${i}`, status: "active", createdAt: "2026-01-01T00:00:00Z" } });
+    });
+    const previewOnce = async (edit: (inputs: Props) => Props): Promise<PreviewFigure> => {
+      const before = requestCount(emulator);
+      let changes = 0;
+      const wallMs = await elapsed(() =>
+        pool(tenants, options.inFlight, async (tenant) => {
+          const { inputs } = await host.check(urn, tenant.inputs, edit(tenant.inputs));
+          if ((await host.diff(urn, tenant.id, tenant.outputs, inputs)).changes === "some") changes++;
+        }),
+      );
+      return { wallMs, httpRequests: requestCount(emulator) - before, changes };
+    };
+    return {
+      unchanged: await previewOnce((inputs) => inputs),
+      oneChange: await previewOnce((inputs) => ({ ...inputs, name: `${inputs.name} (edited)` })),
+    };
+  } finally {
+    await host.stop();
+    await emulator.close();
+  }
+}
+
+/** Peak resident memory of a process (Linux), in MiB. */
+function peakMemoryMiB(pid: number | undefined): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kib = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+    return kib === undefined ? undefined : Number(kib) / 1024;
+  } catch {
+    return undefined;
+  }
+}

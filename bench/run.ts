@@ -1,0 +1,61 @@
+/**
+ * `npm run bench` (full sizes) or `npm run bench -- --smoke`: runs the benchmark, prints a table,
+ * and writes it with the machine's description to docs/benchmark.md.
+ */
+import { writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { FULL, runBenchmark, SMOKE, type BenchReport } from "./benchmark";
+
+export function formatReport(report: BenchReport, when: Date): string {
+  const ms = (value: number) => value.toFixed(2);
+  const { fleet, preview, footprint, options } = report;
+  const lines = [
+    `Measured ${when.toISOString().slice(0, 10)} on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? "unknown CPU"}), ` +
+      `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()}. Medians of ${options.repeats} runs unless stated.`,
+    "",
+    "| per operation (warm) | through the provider host | same request with undici | added by the provider |",
+    "|---|---|---|---|",
+    ...report.operations.map((o) => `| ${o.operation} | ${ms(o.hostMs)} ms | ${ms(o.directMs)} ms | ${ms(o.addedMs)} ms |`),
+    `| cold start: spawn to first answered call (median of ${options.coldStarts}) | ${ms(report.coldStartMs)} ms | | |`,
+    "",
+    `| fleet: ${options.fleet} tenants created, renamed, refreshed; ${options.inFlight} in flight; limit ${options.rateLimitPerMinute}/min | |`,
+    "|---|---|",
+    `| wall time | ${fleet.wallSeconds.toFixed(1)} s |`,
+    `| lower bound the rate limit allows (fixed one-minute windows) | ${fleet.lowerBoundSeconds.toFixed(1)} s |`,
+    `| HTTP requests, of which 429s absorbed | ${fleet.requests}, ${fleet.rateLimited} |`,
+    `| failures | ${fleet.failures} |`,
+    `| TCP connections opened | ${fleet.connections} |`,
+    "",
+    `| preview of ${options.preview} tenants (check + diff, ${options.inFlight} in flight) | wall time | HTTP requests | changes |`,
+    "|---|---|---|---|",
+    `| unchanged | ${ms(preview.unchanged.wallMs)} ms | ${preview.unchanged.httpRequests} | ${preview.unchanged.changes} |`,
+    `| one field changed in each | ${ms(preview.oneChange.wallMs)} ms | ${preview.oneChange.httpRequests} | ${preview.oneChange.changes} |`,
+    "",
+    "| footprint | |",
+    "|---|---|",
+    `| \`__provider\` text, stored in a tenant's inputs and again in its outputs | ${footprint.providerBytes} bytes |`,
+    `| a tenant's inputs / outputs in state, \`__provider\` included | ${footprint.inputsBytes} / ${footprint.outputsBytes} bytes |`,
+    `| provider host's peak resident memory after the fleet | ${footprint.hostPeakMemoryMiB?.toFixed(1) ?? "n/a"} MiB |`,
+  ];
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  const smoke = process.argv.includes("--smoke");
+  const report = await runBenchmark(smoke ? SMOKE : FULL, (line) => console.error(`bench: ${line}`));
+  const table = formatReport(report, new Date());
+  console.log(table);
+  if (!smoke) {
+    const file = path.resolve(__dirname, "..", "..", "docs", "benchmark.md");
+    writeFileSync(file, `# Benchmark\n\nWritten by \`npm run bench\`; see the README for what each figure means.\n\n${table}\n`);
+    console.error(`bench: written to ${path.relative(process.cwd(), file)}`);
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: Error) => {
+    console.error(`bench failed: ${error.stack ?? error.message}`);
+    process.exit(1);
+  });
+}

@@ -13,6 +13,10 @@ export interface Registration {
   inputs: Record<string, unknown>;
   /** Dotted paths of inputs that were secret in the program. */
   secretPaths: string[];
+  /** URNs the engine must create first: resources the inputs refer to, and `dependsOn`. */
+  dependencies: string[];
+  /** The `protect` option, as the engine receives it. */
+  protect: boolean;
 }
 
 export interface ProgramOptions {
@@ -25,25 +29,32 @@ export interface ProgramOptions {
   config?: Record<string, string>;
 }
 
-/** Runs `program` and resolves once every resource it created has been registered. */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getDependenciesList(): string[];
+  getProtect(): boolean;
+  getObject(): { toJavaScript(): unknown };
+}
+type RegisterCallback = (error: unknown, response?: { getUrn(): string }) => void;
+
+/**
+ * Runs `program` and resolves once every resource it created has been registered. A program
+ * that returns its resources is awaited through their URNs; one that returns nothing (a whole
+ * Pulumi program, say) is awaited as the language host awaits it, by draining the runtime's
+ * queue of pending calls.
+ */
 export async function runProgram(
-  program: () => pulumi.Resource[] | Promise<pulumi.Resource[]>,
+  program: () => pulumi.Resource[] | void | Promise<pulumi.Resource[] | void>,
   options: ProgramOptions = {},
 ): Promise<Registration[]> {
   const registrations: Registration[] = [];
   const project = options.project ?? "causeflow";
   const stack = options.stack ?? "dev";
   if (options.config) pulumi.runtime.setAllConfig(options.config);
-  // The mocks see inputs deserialized, with secrets pushed up to the top-level key; the engine
-  // sees the wire form, nested secrets in place. Take the wire form from the monitor's request.
-  const wireByName = new Map<string, unknown>();
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        const secretPaths: string[] = [];
-        const inputs = toWire(wireByName.get(args.name), "", secretPaths) as Record<string, unknown>;
-        const urn = `urn:pulumi:${stack}::${project}::${args.type}::${args.name}`;
-        registrations.push({ type: args.type, name: args.name, urn, inputs, secretPaths });
         const state = options.outputsFor?.(args.type, args.name, args.inputs) ?? args.inputs;
         return { id: options.preview ? undefined : `${args.name}-id`, state };
       },
@@ -53,14 +64,34 @@ export async function runProgram(
     stack,
     options.preview ?? false,
   );
+  // The mocks see inputs deserialized, with secrets pushed up to the top-level key, and no
+  // resource options; the engine sees the request. Record the request, in call order.
   const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: Function };
   const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (request: { getName(): string; getObject(): { toJavaScript(): unknown } }, ...rest: unknown[]) => {
-    wireByName.set(request.getName(), request.getObject().toJavaScript());
-    return register(request, ...rest);
+  monitor.registerResource = (request: RegisterRequest, callback: RegisterCallback) => {
+    const secretPaths: string[] = [];
+    const registration: Registration = {
+      type: request.getType(),
+      name: request.getName(),
+      urn: "",
+      inputs: toWire(request.getObject().toJavaScript(), "", secretPaths) as Record<string, unknown>,
+      secretPaths,
+      dependencies: request.getDependenciesList(),
+      protect: request.getProtect(),
+    };
+    registrations.push(registration);
+    const recordUrn: RegisterCallback = (error, response) => {
+      if (response) registration.urn = response.getUrn();
+      callback(error, response);
+    };
+    return register(request, recordUrn);
   };
   const resources = await program();
-  await Promise.all(resources.map((resource) => new Promise((resolve) => resource.urn.apply(resolve))));
+  if (resources) {
+    await Promise.all(resources.map((resource) => new Promise((resolve) => resource.urn.apply(resolve))));
+  } else {
+    await pulumi.runtime.disconnect();
+  }
   return registrations;
 }
 

@@ -24,10 +24,22 @@ export interface BenchOptions {
   preview: number;
   /** The emulator's limit for the fleet, per token per minute. */
   rateLimitPerMinute: number;
+  /** Runs of the fleet (each may wait out a rate-limit window) and of each preview; figures are medians. */
+  fleetRuns: number;
+  previewRuns: number;
 }
 
-export const FULL: BenchOptions = { repeats: 31, coldStarts: 7, fleet: 500, inFlight: 16, preview: 1000, rateLimitPerMinute: 2000 };
-export const SMOKE: BenchOptions = { repeats: 3, coldStarts: 1, fleet: 6, inFlight: 3, preview: 6, rateLimitPerMinute: 2000 };
+export const FULL: BenchOptions = {
+  repeats: 31,
+  coldStarts: 7,
+  fleet: 500,
+  inFlight: 16,
+  preview: 1000,
+  rateLimitPerMinute: 2000,
+  fleetRuns: 3,
+  previewRuns: 7,
+};
+export const SMOKE: BenchOptions = { repeats: 3, coldStarts: 1, fleet: 6, inFlight: 3, preview: 6, rateLimitPerMinute: 2000, fleetRuns: 2, previewRuns: 2 };
 
 export interface OperationFigure {
   operation: string;
@@ -49,7 +61,7 @@ export interface BenchReport {
     connections: number;
   };
   preview: { unchanged: PreviewFigure; oneChange: PreviewFigure };
-  footprint: { providerBytes: number; inputsBytes: number; outputsBytes: number; hostPeakMemoryMiB: number | undefined };
+  footprint: { providerBytes: number; inputsBytes: number; outputsBytes: number; hostPeakMemoryMiB: number };
 }
 
 export interface PreviewFigure {
@@ -93,7 +105,12 @@ function requestCount(emulator: RunningEmulator): number {
 
 async function startHost(emulator: RunningEmulator): Promise<ProviderHost> {
   const host = await ProviderHost.start({ cwd: PACKAGE_ROOT });
-  await host.configure({ "causeflow:apiUrl": emulator.url, "causeflow:apiToken": emulator.adminToken });
+  try {
+    await host.configure({ "causeflow:apiUrl": emulator.url, "causeflow:apiToken": emulator.adminToken });
+  } catch (error) {
+    await host.stop(); // it never exits by itself
+    throw error;
+  }
   return host;
 }
 
@@ -122,9 +139,22 @@ export async function runBenchmark(options: BenchOptions, progress: (line: strin
   const operations = await measureOperations(options, template, urn);
   progress(`cold start (${options.coldStarts} spawns)`);
   const coldStartMs = await measureColdStart(options, template, urn);
-  progress(`fleet: ${options.fleet} tenants created, renamed and refreshed, ${options.inFlight} in flight, limit ${options.rateLimitPerMinute}/min`);
-  const { fleet, footprint } = await measureFleet(options, linked.inputs, linked.urn);
-  progress(`preview of ${options.preview} tenants`);
+  const runs: Awaited<ReturnType<typeof measureFleet>>[] = [];
+  for (let run = 1; run <= options.fleetRuns; run++) {
+    progress(`fleet ${run}/${options.fleetRuns}: ${options.fleet} tenants created, renamed and refreshed, ${options.inFlight} in flight, limit ${options.rateLimitPerMinute}/min`);
+    runs.push(await measureFleet(options, linked.inputs, linked.urn));
+  }
+  const of = (figure: (run: (typeof runs)[number]) => number) => median(runs.map(figure));
+  const fleet = {
+    requests: of((r) => r.fleet.requests),
+    wallSeconds: of((r) => r.fleet.wallSeconds),
+    lowerBoundSeconds: of((r) => r.fleet.lowerBoundSeconds),
+    rateLimited: of((r) => r.fleet.rateLimited),
+    failures: runs.reduce((sum, r) => sum + r.fleet.failures, 0),
+    connections: of((r) => r.fleet.connections),
+  };
+  const footprint = { ...runs[0].footprint, hostPeakMemoryMiB: Math.max(...runs.map((r) => r.footprint.hostPeakMemoryMiB ?? NaN)) };
+  progress(`preview of ${options.preview} tenants, ${options.previewRuns} times each`);
   const preview = await measurePreview(options, template, urn);
   return { options, operations, coldStartMs, fleet, preview, footprint };
 }
@@ -195,13 +225,16 @@ async function measureColdStart(options: BenchOptions, template: Props, urn: str
   try {
     for (let i = 0; i < options.coldStarts; i++) {
       let host: ProviderHost | undefined;
-      samples.push(
-        await elapsed(async () => {
-          host = await startHost(emulator);
-          await host.check(urn, {}, tenantInputs(template, `cold-${i}`));
-        }),
-      );
-      await host?.stop();
+      try {
+        samples.push(
+          await elapsed(async () => {
+            host = await startHost(emulator);
+            await host.check(urn, {}, tenantInputs(template, `cold-${i}`));
+          }),
+        );
+      } finally {
+        await host?.stop();
+      }
     }
   } finally {
     await emulator.close();
@@ -280,14 +313,22 @@ async function measurePreview(options: BenchOptions, template: Props, urn: strin
     });
     const previewOnce = async (edit: (inputs: Props) => Props): Promise<PreviewFigure> => {
       const before = requestCount(emulator);
+      const times: number[] = [];
       let changes = 0;
-      const wallMs = await elapsed(() =>
-        pool(tenants, options.inFlight, async (tenant) => {
-          const { inputs } = await host.check(urn, tenant.inputs, edit(tenant.inputs));
-          if ((await host.diff(urn, tenant.id, tenant.outputs, inputs)).changes === "some") changes++;
-        }),
-      );
-      return { wallMs, httpRequests: requestCount(emulator) - before, changes };
+      for (let run = 0; run < options.previewRuns; run++) {
+        changes = 0;
+        let failures: unknown[] = [];
+        times.push(
+          await elapsed(async () => {
+            failures = await pool(tenants, options.inFlight, async (tenant) => {
+              const { inputs } = await host.check(urn, tenant.inputs, edit(tenant.inputs));
+              if ((await host.diff(urn, tenant.id, tenant.outputs, inputs)).changes === "some") changes++;
+            });
+          }),
+        );
+        if (failures.length > 0) throw new Error(`the preview failed for ${failures.length} tenants: ${String(failures[0])}`);
+      }
+      return { wallMs: median(times), httpRequests: requestCount(emulator) - before, changes };
     };
     return {
       unchanged: await previewOnce((inputs) => inputs),

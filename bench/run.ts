@@ -19,7 +19,7 @@ export function formatReport(report: BenchReport, when: Date): string {
     ...report.operations.map((o) => `| ${o.operation} | ${ms(o.hostMs)} ms | ${ms(o.directMs)} ms | ${ms(o.addedMs)} ms |`),
     `| cold start: spawn to first answered call (median of ${options.coldStarts}) | ${ms(report.coldStartMs)} ms | | |`,
     "",
-    `| fleet: ${options.fleet} tenants created, renamed, refreshed; ${options.inFlight} in flight; limit ${options.rateLimitPerMinute}/min | |`,
+    `| fleet: ${options.fleet} tenants created, renamed, refreshed; ${options.inFlight} in flight; limit ${options.rateLimitPerMinute}/min; median of ${options.fleetRuns} runs | |`,
     "|---|---|",
     `| wall time | ${fleet.wallSeconds.toFixed(1)} s |`,
     `| lower bound the rate limit allows (fixed one-minute windows) | ${fleet.lowerBoundSeconds.toFixed(1)} s |`,
@@ -27,7 +27,7 @@ export function formatReport(report: BenchReport, when: Date): string {
     `| failures | ${fleet.failures} |`,
     `| TCP connections opened | ${fleet.connections} |`,
     "",
-    `| preview of ${options.preview} tenants (check + diff, ${options.inFlight} in flight) | wall time | HTTP requests | changes |`,
+    `| preview of ${options.preview} tenants (check + diff, ${options.inFlight} in flight; median of ${options.previewRuns}) | wall time | HTTP requests, all runs | changes |`,
     "|---|---|---|---|",
     `| unchanged | ${ms(preview.unchanged.wallMs)} ms | ${preview.unchanged.httpRequests} | ${preview.unchanged.changes} |`,
     `| one field changed in each | ${ms(preview.oneChange.wallMs)} ms | ${preview.oneChange.httpRequests} | ${preview.oneChange.changes} |`,
@@ -36,7 +36,7 @@ export function formatReport(report: BenchReport, when: Date): string {
     "|---|---|",
     `| \`__provider\` text, stored in a tenant's inputs and again in its outputs | ${footprint.providerBytes} bytes |`,
     `| a tenant's inputs / outputs in state, \`__provider\` included | ${footprint.inputsBytes} / ${footprint.outputsBytes} bytes |`,
-    `| provider host's peak resident memory after the fleet | ${footprint.hostPeakMemoryMiB?.toFixed(1) ?? "n/a"} MiB |`,
+    `| provider host's peak resident memory after the fleet (highest of the runs) | ${Number.isNaN(footprint.hostPeakMemoryMiB) ? "n/a" : footprint.hostPeakMemoryMiB.toFixed(1)} MiB |`,
   ];
   return lines.join("\n");
 }

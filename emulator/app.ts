@@ -188,13 +188,14 @@ export function createHandler(options: EmulatorOptions): (req: IncomingMessage, 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number | undefined> {
     requests++;
     res.setHeader("X-Request-Id", `req_${requests.toString(36)}_${randomBytes(4).toString("hex")}`);
-    const url = new URL(req.url ?? "/", "http://emulator");
-    const fault = options.faults?.take(req.method ?? "GET", url.pathname) ?? { latencyMs: 0, dropFields: [] };
-    if (fault.latencyMs > 0) await sleep(fault.latencyMs);
-    if (fault.drop === "before") return void req.socket.destroy();
     let status: number;
     let body: unknown;
+    let fault: FaultPlan = { latencyMs: 0, dropFields: [] };
     try {
+      const url = parseUrl(req.url);
+      fault = options.faults?.take(req.method ?? "GET", url.pathname) ?? fault;
+      if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+      if (fault.drop === "before") return void req.socket.destroy();
       [status, body] = await route(req, res, url, fault);
     } catch (error) {
       if (req.socket.destroyed) return; // the client hung up (a timeout on its side): nobody to answer
@@ -211,7 +212,10 @@ export function createHandler(options: EmulatorOptions): (req: IncomingMessage, 
 
   return (req, res) => {
     options.monitor?.started();
-    void handle(req, res).then((status) => options.monitor?.ended(status));
+    void handle(req, res).then(
+      (status) => options.monitor?.ended(status),
+      () => options.monitor?.ended(undefined),
+    );
   };
 }
 
@@ -220,6 +224,14 @@ function withoutFields<T extends { settings?: object }>(body: T, fields: string[
   if (fields.length === 0 || !body.settings) return body;
   const settings = Object.fromEntries(Object.entries(body.settings).filter(([key]) => !fields.includes(key)));
   return { ...body, settings };
+}
+
+function parseUrl(target: string | undefined): URL {
+  try {
+    return new URL(target ?? "/", "http://emulator");
+  } catch {
+    throw new ApiFailure(400, "validation_error", "The request target is not a valid URL path");
+  }
 }
 
 /** POST answers without settings, as the reference's example does. */

@@ -65,6 +65,8 @@ export class Engine {
         await this.host.delete(resource.urn, old!.id, old!.outputs);
       } else if (old) this.stack.set(resource.urn, { ...old, inputs, secretInputs: resource.secretPaths });
     } catch (error) {
+      // The model keeps one state per URN: a replacement that fails partway records the new
+      // tenant in place of the old one, where the real engine would keep both until the delete.
       if (error instanceof HostCallError && error.partial) {
         const { id, properties: outputs } = error.partial;
         this.stack.set(resource.urn, { urn: resource.urn, id, inputs, outputs, secretInputs: resource.secretPaths });

@@ -78,9 +78,12 @@ export class ProviderHost {
 
   static async start(options: HostOptions): Promise<ProviderHost> {
     const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
+    // The provider is configured explicitly here; CAUSEFLOW_* variables of this process (a
+    // developer's real token, say) must not reach it unasked.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("CAUSEFLOW_")));
     const child = spawn(process.execPath, [entry, "127.0.0.1:0"], {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env, PULUMI_NODEJS_PROJECT: options.project ?? "causeflow" },
+      env: { ...inherited, ...options.env, PULUMI_NODEJS_PROJECT: options.project ?? "causeflow" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const lines = createInterface({ input: child.stdout! });
@@ -173,7 +176,7 @@ export class ProviderHost {
   /** The host never exits by itself. */
   async stop(): Promise<void> {
     this.client.close();
-    if (this.child.exitCode !== null) return;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once("exit", resolve));
     this.child.kill();
     await exited;

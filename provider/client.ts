@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, type Dispatcher } from "undici";
 import type { z } from "zod";
-import { APIConnectionError, APIError, APITimeoutError, NotFoundError, UnexpectedResponseError } from "./errors";
+import { APIConnectionError, APIError, APITimeoutError, NotFoundError, PermissionDeniedError, UnexpectedResponseError } from "./errors";
 import { retryDelay, type Outcome, type RetryPolicy } from "./retry";
 import { apiTenantPageSchema, apiTenantSchema, type ApiTenant, type TenantSettings } from "./schema";
 
@@ -90,16 +90,21 @@ export class CauseFlowClient {
    */
   async findTenantBySlug(slug: string, nameHint?: string): Promise<ApiTenant | undefined> {
     const candidates: TenantPage["tenants"] = [];
+    const seenCursors = new Set<string>();
     let cursor: string | undefined;
     do {
       const page = await this.listTenants({ limit: 100, cursor });
       candidates.push(...page.tenants);
       cursor = page.cursor ?? undefined;
+      // A cursor seen before would page forever.
+      if (cursor !== undefined && seenCursors.has(cursor)) break;
+      if (cursor !== undefined) seenCursors.add(cursor);
     } while (cursor);
     candidates.sort((a, b) => Number(b.name === nameHint) - Number(a.name === nameHint));
     for (const { tenantId } of candidates) {
+      // Gone since the list, or not readable by this token (reads are for users of that tenant): not it.
       const tenant = await this.getTenant(tenantId).catch((error: unknown) => {
-        if (error instanceof NotFoundError) return undefined;
+        if (error instanceof NotFoundError || error instanceof PermissionDeniedError) return undefined;
         throw error;
       });
       if (tenant?.slug === slug) return tenant;

@@ -123,7 +123,7 @@ function summarize(text: string): string {
   return oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine;
 }
 
-export type Operation = "create" | "read" | "update" | "adopt";
+export type Operation = "create" | "read" | "update";
 
 /**
  * The message for a failed provider operation: what failed, for which tenant, what the API

@@ -6,6 +6,7 @@ import type { z } from "zod";
 import type { CreateTenantBody, UpdateTenantBody } from "./client";
 import {
   DEFAULT_PLAN,
+  PLANS,
   SETTING_KEYS,
   UNKNOWN,
   tenantInputsSchema,
@@ -29,7 +30,7 @@ const RESERVED_KEYS = new Set(["__provider"]);
 /** Validates and normalizes a program's inputs. Unknown values (preview) pass. */
 export function checkTenant(olds: Props, news: Props): { inputs: Props; failures: CheckFailure[] } {
   const inputs = normalizeInputs(news);
-  const failures = [...validationFailures(news, inputs), ...immutabilityFailures(olds, inputs)];
+  const failures = [...validationFailures(news, inputs, olds), ...immutabilityFailures(olds, inputs)];
   return { inputs, failures };
 }
 
@@ -67,7 +68,16 @@ function normalizeSettings(value: unknown): unknown {
   return Object.keys(settings).length === 0 ? undefined : settings;
 }
 
-function validationFailures(news: Props, inputs: Props): CheckFailure[] {
+/**
+ * A plan label beyond the documented four (CauseFlow has shown `community`) is accepted when it is
+ * the plan the tenant already has, as a refresh records it: the program can then match it.
+ */
+function acceptsPlanAsIs(inputs: Props, olds: Props): boolean {
+  const plan = own(inputs, "plan");
+  return typeof plan === "string" && plan !== "" && plan === own(olds, "plan");
+}
+
+function validationFailures(news: Props, inputs: Props, olds: Props): CheckFailure[] {
   const failures: CheckFailure[] = [];
   for (const key of Object.keys(news)) {
     if (!RESERVED_KEYS.has(key) && !(INPUT_KEYS as readonly string[]).includes(key)) {
@@ -78,7 +88,9 @@ function validationFailures(news: Props, inputs: Props): CheckFailure[] {
   if (result.success) return failures;
   for (const issue of result.error.issues) {
     for (const path of issuePaths(issue)) {
-      if (!isUnknownAlong(inputs, path)) failures.push({ property: propertyPath(path), reason: reasonFor(issue, inputs, path) });
+      if (isUnknownAlong(inputs, path)) continue;
+      if (path.length === 1 && path[0] === "plan" && acceptsPlanAsIs(inputs, olds)) continue;
+      failures.push({ property: propertyPath(path), reason: reasonFor(issue, inputs, path) });
     }
   }
   return failures;
@@ -202,6 +214,12 @@ export function unappliedFields(
 /** Why an existing tenant cannot be adopted for these inputs; empty when it can. */
 export function adoptionConflicts(existing: ApiTenant, inputs: TenantInputs): string[] {
   if (existing.plan === inputs.plan) return [];
+  if (!(PLANS as readonly string[]).includes(existing.plan)) {
+    return [
+      `tenant ${existing.tenantId} with slug ${JSON.stringify(existing.slug)} is on plan ${JSON.stringify(existing.plan)}, ` +
+        `which is not one a program can declare (${PLANS.join(", ")}), so it cannot be adopted`,
+    ];
+  }
   return [
     `tenant ${existing.tenantId} with slug ${JSON.stringify(existing.slug)} is on plan ${JSON.stringify(existing.plan)} in CauseFlow, ` +
       `but the program says ${JSON.stringify(inputs.plan)}, and the API cannot change a plan: set plan to ${JSON.stringify(existing.plan)} to adopt it`,

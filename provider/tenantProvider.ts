@@ -44,11 +44,13 @@ export class TenantProvider implements pulumi.dynamic.ResourceProvider {
   #lookup: ConfigLookup = () => undefined;
   #client?: CauseFlowClient;
 
-  /** Keeps the stack config; it is read when a call first needs the API, so previews need no token. */
+  /**
+   * Keeps the stack config; it is read when a call first needs the API, so previews need no token.
+   * The host calls this once per distinct `__provider` text, and every text loads this one
+   * provider, all with the process's one stack config: a client already made stays in use.
+   */
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     this.#lookup = (key) => req.config.get(key);
-    await this.#client?.close();
-    this.#client = undefined;
   }
 
   async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
@@ -71,8 +73,9 @@ export class TenantProvider implements pulumi.dynamic.ResourceProvider {
     const inputs = props as unknown as TenantInputs;
     const body = planCreate(inputs);
     const created = await this.#createOrFind(inputs, body);
-    // From here on the tenant exists: any failure is partial, so the engine records it.
-    let known: ApiTenant = { ...created, settings: created.settings ?? body.settings ?? {} };
+    // From here on the tenant exists: any failure is partial, so the engine records it. Settings
+    // not yet read back count as missing, so that the next `up` sends them again.
+    let known: ApiTenant = { ...created, settings: created.settings ?? {} };
     const managed = { ownerEmail: inputs.ownerEmail, settings: inputs.settings };
     try {
       // POST answers without settings; read them back to see what was stored.
@@ -144,7 +147,9 @@ export class TenantProvider implements pulumi.dynamic.ResourceProvider {
         if (!conflict) lostAnswer = cause;
         if (lostAnswer === undefined && inputs.adoptExisting !== true) throw error;
         const holder = await this.#call("create", inputs.slug, (client) => client.findTenantBySlug(inputs.slug, inputs.name));
-        if (holder && lostAnswer !== undefined && unappliedFields(body, holder).length === 0) return holder;
+        // Ours if it has the name and plan sent; settings are left to the PATCH and verification
+        // that follow, since CauseFlow has been seen to drop them.
+        if (holder && lostAnswer !== undefined && unappliedFields({ name: body.name, plan: body.plan }, holder).length === 0) return holder;
         if (holder && inputs.adoptExisting === true) return this.#adoptable(holder, inputs);
         if (lostAnswer === undefined) {
           throw new Error(
@@ -172,7 +177,7 @@ export class TenantProvider implements pulumi.dynamic.ResourceProvider {
     if (!holder) return `${what} No tenant holds the slug afterwards: nothing was created.`;
     return (
       `${what} The answer was lost, and tenant ${holder.tenantId} now holds the slug but differs from what was sent ` +
-      `(${unappliedFields(body, holder).join(", ")}), so it is not taken as this program's. If it is yours, set ` +
+      `(${unappliedFields({ name: body.name, plan: body.plan }, holder).join(", ")}), so it is not taken as this program's. If it is yours, set ` +
       `\`adoptExisting: true\`; otherwise choose another slug.`
     );
   }

@@ -9,7 +9,7 @@ export type Plan = "starter" | "pro" | "business" | "enterprise";
 export interface TenantSettingsArgs {
   /** IAM role CauseFlow assumes in the customer's account, e.g. `arn:aws:iam::123456789012:role/CauseFlowRole`. */
   awsRoleArn?: pulumi.Input<string>;
-  /** External ID the role's trust policy checks. CauseFlow's docs call it a secret: pass it as `pulumi.secret(...)`. */
+  /** External ID the role's trust policy checks. A secret, as CauseFlow's docs ask: always stored and shown as one. */
   awsExternalId?: pulumi.Input<string>;
   /** Primary AWS region, e.g. `us-east-1`. */
   awsRegion?: pulumi.Input<string>;
@@ -66,6 +66,19 @@ function load(): Required<pulumi.dynamic.ResourceProvider> {
 }
 
 /**
+ * The settings with `awsExternalId` marked secret, whether or not the program did: CauseFlow's
+ * docs ask that it not be shared, so it must never show in state or a preview in clear text.
+ */
+function withSecretExternalId(settings: TenantArgs["settings"]): TenantArgs["settings"] {
+  const mark = (value: TenantSettingsArgs): TenantSettingsArgs =>
+    value.awsExternalId === undefined ? value : { ...value, awsExternalId: pulumi.secret(value.awsExternalId) };
+  if (settings === undefined || settings === null) return settings;
+  // Settings given whole as an Output or a Promise are marked once their value is known.
+  if (pulumi.Output.isInstance(settings) || settings instanceof Promise) return pulumi.output(settings).apply((value) => value && mark(value as TenantSettingsArgs));
+  return mark(settings as TenantSettingsArgs);
+}
+
+/**
  * A CauseFlow tenant. Creating it creates the tenant through the CauseFlow API; deleting it
  * only removes it from the stack, because the API cannot delete tenants: protect production
  * tenants with `{ protect: true }`.
@@ -89,7 +102,14 @@ export class Tenant extends pulumi.dynamic.Resource {
       if (args?.[key] === undefined) throw new Error(`causeflow.Tenant ${JSON.stringify(name)}: missing required input '${key}'`);
     }
     // Every output is named, even when unset, so that a preview shows it as unknown, not absent.
-    const props = { plan: undefined, settings: undefined, ...args, tenantId: undefined, status: undefined, createdAt: undefined };
+    const props = {
+      plan: undefined,
+      ...args,
+      settings: withSecretExternalId(args.settings),
+      tenantId: undefined,
+      status: undefined,
+      createdAt: undefined,
+    };
     super(providerShim, name, props, opts, "causeflow", "Tenant");
   }
 }

@@ -1,4 +1,5 @@
 import { mkdtempSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
@@ -84,6 +85,21 @@ describe("emulator", () => {
     expect((await call("GET", "/v1/tenants")).status).toBe(200);
     expect(await call("POST", "/v1/tenants", acme)).toMatchObject({ status: 503, body: { error: "service_unavailable" } });
     expect((await call("POST", "/v1/tenants", acme)).status).toBe(201);
+  });
+
+  it("answers a request for a malformed URL with 400, and keeps serving", async () => {
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const url = new URL(emulator.url);
+      request({ host: url.hostname, port: url.port, path: "//[", method: "GET" }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      })
+        .on("error", reject)
+        .end();
+    });
+    expect(status).toBe(400);
+    expect((await call("GET", "/v1/tenants")).status).toBe(200);
+    await emulator.idle();
   });
 
   it("tags every answer with a request id", async () => {

@@ -45,6 +45,19 @@ describe("credentials", () => {
     }
   });
 
+  it("ignores CAUSEFLOW_API_TOKEN in the environment of whoever starts the provider host", async () => {
+    // The provider gets only what it is configured with: a developer's real token must not leak into tests.
+    process.env.CAUSEFLOW_API_TOKEN = "developer-token-from-the-shell";
+    try {
+      await withStack({ "causeflow:apiToken": undefined }, async (stack) => {
+        const error = await stack.engine.up(await stack.tenant(tenant())).catch((e) => e);
+        expect(error.message).toMatch(/No CauseFlow API token is configured/);
+      });
+    } finally {
+      delete process.env.CAUSEFLOW_API_TOKEN;
+    }
+  });
+
   it("previews an existing stack without a token and without a single HTTP request", async () => {
     const withToken = await startStack();
     const withoutToken = await startStack({ "causeflow:apiUrl": withToken.emulator.url, "causeflow:apiToken": undefined });
@@ -53,7 +66,8 @@ describe("credentials", () => {
       await withToken.engine.up(await withToken.tenant(args));
       const [state] = withToken.engine.stack.values();
       withoutToken.engine.stack.set(state.urn, state);
-      withToken.emulator.journal.length = 0;
+      const answered = () => Object.values(withToken.emulator.stats.answers).reduce((sum, n) => sum + n, 0);
+      const before = { answered: answered(), connections: withToken.emulator.stats.connections };
 
       const preview = async (changes: object) => (await withoutToken.engine.preview(await withoutToken.tenant({ ...args, ...changes }))).kind;
       expect(await preview({})).toBe("same");
@@ -61,7 +75,8 @@ describe("credentials", () => {
       expect(await preview({ settings: { awsRegion: "eu-west-1", autoRemediation: true } })).toBe("update");
       expect(await preview({ slug: `${args.slug}-new` })).toBe("replace");
       expect(await withoutToken.engine.preview(await withoutToken.tenant(tenant(), "another"))).toMatchObject({ kind: "create" });
-      expect(withToken.emulator.journal).toEqual([]);
+      // Not one request, authenticated or not, and not even a connection.
+      expect({ answered: answered(), connections: withToken.emulator.stats.connections }).toEqual(before);
 
       // Refresh and update do need the token, and say how to set it.
       const how = /No CauseFlow API token is configured\. Set it with `pulumi config set --secret causeflow:apiToken <token>`/;

@@ -30,7 +30,10 @@ export async function startStack(
   hostEnv: NodeJS.ProcessEnv = {},
 ): Promise<Stack> {
   const emulator = await startEmulator(emulatorOptions);
-  const host = await ProviderHost.start({ cwd: REPO_ROOT, env: hostEnv });
+  const host = await ProviderHost.start({ cwd: REPO_ROOT, env: hostEnv }).catch(async (error) => {
+    await emulator.close();
+    throw error;
+  });
   const merged: Record<string, string | undefined> = {
     "causeflow:apiUrl": emulator.url,
     "causeflow:apiToken": emulator.adminToken,

@@ -90,6 +90,22 @@ describe("CauseFlowClient against the emulator", () => {
     expect(error.message).toMatch(/HTTP 503 service_unavailable .* after 3 attempts$/);
   });
 
+  it("opens no more connections than its cap, however many requests are in flight", async () => {
+    const capped = new CauseFlowClient({ baseUrl: emulator.url, token: emulator.adminToken, maxConnections: 2 });
+    await Promise.all(Array.from({ length: 12 }, (_, n) => capped.createTenant({ ...acme, slug: `cap-${n}` })));
+    await capped.close();
+    expect(emulator.store.size).toBe(12);
+    expect(emulator.stats.connections).toBeLessThanOrEqual(2);
+  });
+
+  it("finds a tenant by slug, skipping those it may not read", async () => {
+    for (const slug of ["a", "b", "c"]) await client.createTenant({ ...acme, slug });
+    const [, hidden] = emulator.store.all();
+    emulator.faults.failNext({ method: "GET", path: `/v1/tenants/${hidden.tenantId}`, status: 403 });
+    await expect(client.findTenantBySlug("c")).resolves.toMatchObject({ slug: "c" });
+    await expect(client.findTenantBySlug("nobody")).resolves.toBeUndefined();
+  });
+
   it("does not repeat a POST that failed with a 5xx: it may have created the tenant", async () => {
     emulator.faults.failNext({ method: "POST", status: 503 });
     await expect(client.createTenant(acme)).rejects.toBeInstanceOf(InternalServerError);

@@ -84,6 +84,14 @@ describe("checkTenant", () => {
     expect(Object.keys(failuresOf({ ...valid, plan: "pro" }, valid))).toEqual(["plan"]);
   });
 
+  it("accepts a plan label beyond the four when it is the plan the tenant already has", () => {
+    const refreshed = { ...valid, plan: "community" };
+    expect(failuresOf(refreshed, refreshed)).toEqual({});
+    expect(Object.keys(failuresOf({ ...valid, plan: "starter" }, refreshed))).toEqual(["plan"]);
+    expect(failuresOf({ ...valid, plan: "starter" }, refreshed).plan).toMatch(/cannot change from "community"/);
+    expect(failuresOf({ ...valid, plan: "community" }).plan).toMatch(/must be one of starter, pro, business, enterprise/);
+  });
+
   it("does not refuse a change it cannot see yet", () => {
     expect(failuresOf({ ...valid, ownerEmail: UNKNOWN }, valid)).toEqual({});
   });
@@ -157,6 +165,9 @@ describe("adoptionConflicts", () => {
   const existing: ApiTenant = { tenantId: "ten_9", name: "Old name", slug: "acme-corp", plan: "business", status: "active", createdAt: "" };
   it("accepts a tenant that differs only in what a PATCH can change", () => {
     expect(adoptionConflicts(existing, inputs({ plan: "business" }))).toEqual([]);
+  });
+  it("refuses a tenant on a plan no program can declare", () => {
+    expect(adoptionConflicts({ ...existing, plan: "community" }, inputs({ plan: "pro" }))).toEqual([expect.stringMatching(/"community", which is not one a program can declare/)]);
   });
   it("refuses a tenant on another plan, saying how to adopt it", () => {
     expect(adoptionConflicts(existing, inputs({ plan: "pro" }))).toEqual([expect.stringMatching(/ten_9 .* on plan "business" in CauseFlow, but the program says "pro".* set plan to "business"/)]);

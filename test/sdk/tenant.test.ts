@@ -50,6 +50,15 @@ describe("causeflow.Tenant", () => {
     expect(() => new causeflow.Tenant("acme", rest as causeflow.TenantArgs)).toThrow(`causeflow.Tenant "acme": missing required input '${key}'`);
   });
 
+  it("marks the external id secret even when the program passes it in clear text", async () => {
+    const [plain] = await runProgram(() => [new causeflow.Tenant("acme", { ...args, settings: { awsExternalId: "ext-123", awsRegion: "us-east-1" } })]);
+    expect(plain.secretPaths).toEqual(["settings.awsExternalId"]);
+    const [whole] = await runProgram(() => [new causeflow.Tenant("acme", { ...args, settings: pulumi.output({ awsExternalId: "ext-123" }) })]);
+    expect(whole.secretPaths).toEqual(["settings.awsExternalId"]);
+    const [none] = await runProgram(() => [new causeflow.Tenant("acme", { ...args, settings: { awsRegion: "us-east-1" } })]);
+    expect(none.secretPaths).toEqual([]);
+  });
+
   it("reports a secret external id as secret to the engine", async () => {
     const [tenant] = await runProgram(() => [new causeflow.Tenant("acme", { ...args, settings: { awsExternalId: pulumi.secret("ext-123") } })]);
     expect(tenant.secretPaths.some((p) => p === "settings" || p === "settings.awsExternalId")).toBe(true);

@@ -39,6 +39,9 @@ export interface TenantPage {
   cursor: string | null;
 }
 
+/** One attempt's outcome, with what the error to report needs besides. */
+type Attempt = Outcome & { requestId?: string; cause?: unknown };
+
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, retryTimeoutMs: 120_000, baseDelayMs: 500, maxDelayMs: 20_000 };
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT", "ETIMEDOUT"]);
 
@@ -134,7 +137,7 @@ export class CauseFlowClient {
     }
   }
 
-  async #send(method: string, path: string, body: unknown): Promise<Outcome & { requestId?: string }> {
+  async #send(method: string, path: string, body: unknown): Promise<Attempt> {
     try {
       const response = await this.#dispatcher.request({
         origin: this.baseUrl.origin,
@@ -160,15 +163,11 @@ export class CauseFlowClient {
         requestId: Array.isArray(requestId) ? requestId[0] : requestId,
       };
     } catch (error) {
-      return { kind: "error", code: errorCode(error), cause: error } as Outcome;
+      return { kind: "error", code: errorCode(error), cause: error };
     }
   }
 
-  #settle<S extends z.ZodType>(
-    outcome: Outcome & { requestId?: string; cause?: unknown },
-    schema: S,
-    attempts: number,
-  ): z.output<S> {
+  #settle<S extends z.ZodType>(outcome: Attempt, schema: S, attempts: number): z.output<S> {
     const tried = attempts > 1 ? ` after ${attempts} attempts` : "";
     if (outcome.kind === "error") {
       const ErrorClass = TIMEOUT_CODES.has(outcome.code ?? "") ? APITimeoutError : APIConnectionError;

@@ -103,11 +103,9 @@ function issuePaths(issue: z.core.$ZodIssue): PropertyKey[][] {
 }
 
 function reasonFor(issue: z.core.$ZodIssue, inputs: Props, path: PropertyKey[]): string {
-  if (issue.code === "unrecognized_keys") {
-    return path[0] === "settings"
-      ? `is not a known setting; the settings are ${SETTING_KEYS.join(", ")}`
-      : `is not an input of causeflow.Tenant; the inputs are ${INPUT_KEYS.join(", ")}`;
-  }
+  // Only settings can hold unknown keys here: normalizeInputs keeps known top-level keys alone,
+  // and validationFailures names the others.
+  if (issue.code === "unrecognized_keys") return `is not a known setting; the settings are ${SETTING_KEYS.join(", ")}`;
   const value = valueAt(inputs, path);
   if (issue.code === "invalid_type") {
     if (value === undefined) return `is required: set ${propertyPath(path)} on the tenant`;

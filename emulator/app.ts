@@ -17,6 +17,11 @@ export interface EmulatorOptions {
   /** Requests per token per minute; the business plan's 2,000 by default. */
   rateLimitPerMinute?: number;
   faults?: FaultInjector;
+  /**
+   * GET /v1/tenants/{id} is for "a user of that tenant" (CONTRACT.md), and the tokens here are
+   * users of no tenant the API creates: reads of one tenant answer 403. Off by default.
+   */
+  readsNeedMembership?: boolean;
   /** Every request that passed authentication is appended here, for tests and the benchmark. */
   journal?: JournalEntry[];
   /** Told when each request starts and how it ended: its status, or undefined when unanswered. */
@@ -70,6 +75,10 @@ const patchBody = z.strictObject({
 });
 
 type Role = "admin" | "member";
+interface Caller {
+  role: Role;
+  token: string;
+}
 
 export function createHandler(options: EmulatorOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { store } = options;
@@ -77,7 +86,7 @@ export function createHandler(options: EmulatorOptions): (req: IncomingMessage, 
   const windows = new Map<string, { start: number; count: number }>();
   let requests = 0;
 
-  function authenticate(req: IncomingMessage): { role: Role; token: string } {
+  function authenticate(req: IncomingMessage): Caller {
     const header = req.headers.authorization ?? "";
     const token = header.startsWith("Bearer ") ? header.slice("Bearer ".length).trim() : "";
     if (token === options.adminToken) return { role: "admin", token };
@@ -113,8 +122,13 @@ export function createHandler(options: EmulatorOptions): (req: IncomingMessage, 
     return tenant;
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse, url: URL, fault: FaultPlan): Promise<[number, unknown]> {
-    const { role, token } = authenticate(req);
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    { role, token }: Caller,
+    fault: FaultPlan,
+  ): Promise<[number, unknown]> {
     rateLimit(token, res);
     const method = req.method ?? "GET";
     const journalEntry: JournalEntry = { method, path: url.pathname + url.search };
@@ -148,7 +162,12 @@ export function createHandler(options: EmulatorOptions): (req: IncomingMessage, 
     const match = /^\/v1\/tenants\/([^/]+)$/.exec(url.pathname);
     if (match) {
       const tenantId = decodeURIComponent(match[1]);
-      if (method === "GET") return [200, full(find(tenantId))];
+      if (method === "GET") {
+        // Existence first: a client tells a tenant that is gone (404) from one it may not read (403).
+        const tenant = find(tenantId);
+        if (options.readsNeedMembership) throw new ApiFailure(403, "forbidden", `Only users of tenant ${tenantId} can read it`);
+        return [200, full(tenant)];
+      }
       if (method === "PATCH") {
         requireAdmin(role);
         const body = withoutFields(parse(patchBody, await readJson(req, journalEntry)), fault.dropFields);
@@ -193,10 +212,12 @@ export function createHandler(options: EmulatorOptions): (req: IncomingMessage, 
     let fault: FaultPlan = { latencyMs: 0, dropFields: [] };
     try {
       const url = parseUrl(req.url);
+      // Before the faults: a request that fails authentication neither meets nor uses one up.
+      const caller = authenticate(req);
       fault = options.faults?.take(req.method ?? "GET", url.pathname) ?? fault;
       if (fault.latencyMs > 0) await sleep(fault.latencyMs);
       if (fault.drop === "before") return void req.socket.destroy();
-      [status, body] = await route(req, res, url, fault);
+      [status, body] = await route(req, res, url, caller, fault);
     } catch (error) {
       if (req.socket.destroyed) return; // the client hung up (a timeout on its side): nobody to answer
       const failure = error instanceof ApiFailure ? error : new ApiFailure(500, "internal_error", "The emulator failed unexpectedly");
@@ -206,6 +227,8 @@ export function createHandler(options: EmulatorOptions): (req: IncomingMessage, 
     }
     // Processed, and the answer lost on the way back: what a reset after a commit looks like.
     if (fault.drop === "after") return void req.socket.destroy();
+    // An answer before the whole body arrived (a 413, say) closes the connection rather than read the rest.
+    if (!req.complete) res.setHeader("Connection", "close");
     send(res, status, body);
     return status;
   }
@@ -258,7 +281,8 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 async function readJson(req: IncomingMessage, entry: JournalEntry): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  // Left undestroyed when the limit stops the loop, so the 413 can still be sent on its socket.
+  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > MAX_BODY_BYTES) throw new ApiFailure(413, "payload_too_large", "Request body exceeds 1 MiB");
     chunks.push(chunk);

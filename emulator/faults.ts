@@ -15,13 +15,19 @@ export interface FaultRule {
   code?: string;
   /** With status 429: the reset the headers and `details.retryAfterSeconds` announce. Default 1. */
   retryAfterSeconds?: number;
-  /** Wait this long before handling the request. */
+  /** Wait this long before handling the request; every matching request unless `count` says otherwise. */
   latencyMs?: number;
   /** Close the connection without answering: before processing the request, or after. */
   drop?: "before" | "after";
-  /** Settings keys a POST or PATCH silently does not apply, though it answers success. */
+  /**
+   * Settings keys a POST or PATCH silently does not apply, though it answers success; every
+   * matching request unless `count` says otherwise.
+   */
   dropFields?: string[];
-  /** How many matching requests the rule applies to. Default 1, or unlimited with `share`. */
+  /**
+   * How many matching requests the rule applies to. Default: the next one when the rule has
+   * `status` or `drop` (whatever else it has), unless it has `share`; otherwise every one.
+   */
   count?: number;
   /** The fraction of matching requests it applies to, drawn at random. Default 1. */
   share?: number;
@@ -50,9 +56,12 @@ export class FaultInjector {
 
   constructor(private readonly random: () => number = Math.random) {}
 
-  /** Adds a rule; `failNext({ status: 503, count: 2 })` makes the next two requests fail. */
+  /**
+   * Adds a rule: `failNext({ status: 503, count: 2 })` makes the next two requests fail,
+   * `failNext({ latencyMs: 300 })` slows every request.
+   */
   failNext(rule: FaultRule): void {
-    this.#rules.push({ ...rule, remaining: rule.count ?? (rule.share === undefined ? 1 : Infinity) });
+    this.#rules.push({ ...rule, remaining: rule.count ?? defaultCount(rule) });
   }
 
   clear(): void {
@@ -77,6 +86,15 @@ export class FaultInjector {
     }
     return plan;
   }
+}
+
+/**
+ * A status or a drop stands in for the service's answer, an event one asks for once; latency and
+ * dropped fields describe a degraded service, a condition that lasts. A rule with both is an event.
+ */
+function defaultCount(rule: FaultRule): number {
+  const answersInstead = rule.status !== undefined || rule.drop !== undefined;
+  return answersInstead && rule.share === undefined ? 1 : Infinity;
 }
 
 function matches(rule: FaultRule, method: string, path: string): boolean {

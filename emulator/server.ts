@@ -20,6 +20,10 @@ export interface StartOptions {
   rateLimitPerMinute?: number;
   /** Faults injected from the start (more can be added through `faults`). */
   faults?: FaultRule[];
+  /** The draws (from 0 up to 1) for faults' `share`; a seeded generator makes them repeatable. Math.random by default. */
+  random?: () => number;
+  /** GET /v1/tenants/{id} answers 403: the emulator's tokens are users of no tenant the API creates. */
+  readsNeedMembership?: boolean;
 }
 
 export interface RunningEmulator {
@@ -41,7 +45,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   const store = new TenantStore(options.stateFile);
   const adminToken = options.adminToken ?? `emu_admin_${randomBytes(16).toString("hex")}`;
   const memberToken = options.memberToken ?? `emu_member_${randomBytes(16).toString("hex")}`;
-  const faults = new FaultInjector();
+  const faults = new FaultInjector(options.random);
   for (const rule of options.faults ?? []) faults.failNext(rule);
   const journal: JournalEntry[] = [];
   const stats = { connections: 0, answers: {} as Record<string, number> };
@@ -56,7 +60,16 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     },
   };
   const server = createServer(
-    createHandler({ store, adminToken, memberToken, rateLimitPerMinute: options.rateLimitPerMinute, faults, journal, monitor }),
+    createHandler({
+      store,
+      adminToken,
+      memberToken,
+      rateLimitPerMinute: options.rateLimitPerMinute,
+      readsNeedMembership: options.readsNeedMembership,
+      faults,
+      journal,
+      monitor,
+    }),
   );
   server.on("connection", () => void stats.connections++);
   const host = options.host ?? "127.0.0.1";

@@ -31,15 +31,7 @@ export class TenantStore {
   /** With a file, the store starts from its content (if it exists) and writes every change back. */
   constructor(file?: string) {
     this.#file = file;
-    if (file) {
-      let text: string | undefined;
-      try {
-        text = readFileSync(file, "utf8");
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-      }
-      for (const tenant of text ? (JSON.parse(text) as StoredTenant[]) : []) this.#index(tenant);
-    }
+    for (const tenant of file ? load(file) : []) this.#index(tenant);
   }
 
   get size(): number {
@@ -90,4 +82,25 @@ export class TenantStore {
     writeFileSync(temporary, JSON.stringify(this.all(), null, 2));
     renameSync(temporary, this.#file);
   }
+}
+
+/** The tenants a state file holds (none when it does not exist yet); errors name the file and the fault. */
+function load(file: string): StoredTenant[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code === "ENOENT") return [];
+    throw new Error(`cannot read state file ${file}: ${message}`);
+  }
+  if (text === "") return []; // made empty by hand, say: no tenants yet
+  let tenants: unknown;
+  try {
+    tenants = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`state file ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(tenants)) throw new Error(`state file ${file} does not hold a list of tenants`);
+  return tenants as StoredTenant[];
 }

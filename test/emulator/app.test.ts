@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { request as undiciRequest } from "undici";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
 
 let emulator: RunningEmulator;
@@ -87,6 +88,29 @@ describe("emulator", () => {
     expect((await call("POST", "/v1/tenants", acme)).status).toBe(201);
   });
 
+  it("lets no request that fails authentication meet or use up a fault", async () => {
+    emulator.faults.failNext({ status: 503 });
+    expect((await call("GET", "/v1/tenants", undefined, "nope")).status).toBe(401);
+    expect((await call("GET", "/v1/tenants")).status).toBe(503);
+    expect((await call("GET", "/v1/tenants")).status).toBe(200);
+    expect(emulator.journal).toHaveLength(2);
+  });
+
+  it("answers a body over 1 MiB with 413 at once, and keeps serving", async () => {
+    const response = await undiciRequest(`${emulator.url}/v1/tenants`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${emulator.adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ ...acme, name: "x".repeat(2 * 1024 * 1024) }),
+      // Fail, rather than hang, when no answer comes.
+      headersTimeout: 5000,
+      bodyTimeout: 5000,
+    });
+    expect(response.statusCode).toBe(413);
+    expect(await response.body.json()).toEqual({ error: "payload_too_large", message: "Request body exceeds 1 MiB" });
+    expect((await call("GET", "/v1/tenants")).status).toBe(200);
+    expect(emulator.store.size).toBe(0);
+  });
+
   it("answers a request for a malformed URL with 400, and keeps serving", async () => {
     const status = await new Promise<number | undefined>((resolve, reject) => {
       const url = new URL(emulator.url);
@@ -123,6 +147,36 @@ describe("emulator rate limit", () => {
     const reset = Number(refused.headers.get("x-ratelimit-reset"));
     expect(reset * 1000).toBeGreaterThan(Date.now());
     expect(reset * 1000).toBeLessThanOrEqual(Date.now() + 61_000);
+  });
+});
+
+describe("emulator reads needing membership", () => {
+  it("answers 403 to reading an existing tenant, 404 to a missing one; list and PATCH unaffected", async () => {
+    emulator = await startEmulator({ readsNeedMembership: true });
+    const { body } = await call("POST", "/v1/tenants", acme);
+    for (const token of [emulator.adminToken, emulator.memberToken]) {
+      expect(await call("GET", `/v1/tenants/${body.tenantId}`, undefined, token)).toMatchObject({
+        status: 403,
+        body: { error: "forbidden", message: `Only users of tenant ${body.tenantId} can read it` },
+      });
+    }
+    expect((await call("GET", "/v1/tenants/ten_nope")).status).toBe(404);
+    expect((await call("GET", "/v1/tenants", undefined, emulator.memberToken)).body.count).toBe(1);
+    expect(await call("PATCH", `/v1/tenants/${body.tenantId}`, { name: "Acme Two" })).toMatchObject({
+      status: 200,
+      body: { name: "Acme Two", settings: { autoRemediation: false } },
+    });
+  });
+});
+
+describe("emulator random draws", () => {
+  it("draws a share fault from the random function it is given", async () => {
+    const draws = [0.1, 0.9, 0.1, 0.9];
+    emulator = await startEmulator({ random: () => draws.shift()!, faults: [{ status: 503, share: 0.5 }] });
+    const statuses: number[] = [];
+    for (let n = 0; n < 4; n++) statuses.push((await call("GET", "/v1/tenants")).status);
+    expect(statuses).toEqual([503, 200, 503, 200]);
+    expect(draws).toEqual([]);
   });
 });
 

@@ -40,6 +40,27 @@ describe("FaultInjector", () => {
     expect([1, 2, 3, 4].map(() => faults.take("GET", "/").failure?.status)).toEqual([500, undefined, 500, undefined]);
   });
 
+  it("applies a latency or drop-fields rule without a count to every matching request", () => {
+    const faults = new FaultInjector();
+    faults.failNext({ method: "GET", latencyMs: 20 });
+    faults.failNext({ method: "POST", dropFields: ["awsRoleArn"] });
+    for (let n = 0; n < 3; n++) {
+      expect(faults.take("GET", "/v1/tenants").latencyMs).toBe(20);
+      expect(faults.take("POST", "/v1/tenants").dropFields).toEqual(["awsRoleArn"]);
+    }
+  });
+
+  it.each([
+    ["a status", { status: 503 }],
+    ["a drop", { drop: "before" as const }],
+    ["a status with latency and drop-fields", { status: 503, latencyMs: 20, dropFields: ["awsRoleArn"] }],
+  ])("applies a rule with %s to the next matching request only, by default", (_, rule) => {
+    const faults = new FaultInjector();
+    faults.failNext(rule);
+    expect(faults.take("GET", "/")).not.toEqual({ latencyMs: 0, dropFields: [] });
+    expect(faults.take("GET", "/")).toEqual({ latencyMs: 0, dropFields: [] });
+  });
+
   it("combines latency with a failure and announces a 429's reset", () => {
     const faults = new FaultInjector();
     faults.failNext({ latencyMs: 50, count: 1 });

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Agent } from "undici";
 import * as causeflow from "../sdk";
+import type { FaultRule } from "../emulator/faults";
 import { startEmulator, type RunningEmulator } from "../emulator/server";
 import { ProviderHost, type Props } from "../engine/host";
 import { runProgram } from "../engine/program";
@@ -27,6 +28,8 @@ export interface BenchOptions {
   /** Runs of the fleet (each may wait out a rate-limit window) and of each preview; figures are medians. */
   fleetRuns: number;
   previewRuns: number;
+  /** Creates after POSTs whose outcome is unknown: tenants the token already sees, creates, and the share of POSTs that fail. */
+  recovery: { visible: number; creates: number; share: number };
 }
 
 export const FULL: BenchOptions = {
@@ -38,8 +41,19 @@ export const FULL: BenchOptions = {
   rateLimitPerMinute: 2000,
   fleetRuns: 3,
   previewRuns: 7,
+  recovery: { visible: 1000, creates: 100, share: 0.05 },
 };
-export const SMOKE: BenchOptions = { repeats: 3, coldStarts: 1, fleet: 6, inFlight: 3, preview: 6, rateLimitPerMinute: 2000, fleetRuns: 2, previewRuns: 2 };
+export const SMOKE: BenchOptions = {
+  repeats: 3,
+  coldStarts: 1,
+  fleet: 6,
+  inFlight: 3,
+  preview: 6,
+  rateLimitPerMinute: 2000,
+  fleetRuns: 2,
+  previewRuns: 2,
+  recovery: { visible: 150, creates: 6, share: 0.5 },
+};
 
 export interface OperationFigure {
   operation: string;
@@ -61,7 +75,17 @@ export interface BenchReport {
     connections: number;
   };
   preview: { unchanged: PreviewFigure; oneChange: PreviewFigure };
+  recovery: { intendedRequests: number; unknownBeforeProcessing: RecoveryFigure; lostAnswer: RecoveryFigure };
   footprint: { providerBytes: number; inputsBytes: number; outputsBytes: number; hostPeakMemoryMiB: number };
+}
+
+export interface RecoveryFigure {
+  /** POSTs the emulator failed on purpose. */
+  injected: number;
+  requests: number;
+  /** Requests sent per request the same creates send when nothing fails. */
+  perIntended: number;
+  failures: number;
 }
 
 export interface PreviewFigure {
@@ -156,7 +180,9 @@ export async function runBenchmark(options: BenchOptions, progress: (line: strin
   const footprint = { ...runs[0].footprint, hostPeakMemoryMiB: Math.max(...runs.map((r) => r.footprint.hostPeakMemoryMiB ?? NaN)) };
   progress(`preview of ${options.preview} tenants, ${options.previewRuns} times each`);
   const preview = await measurePreview(options, template, urn);
-  return { options, operations, coldStartMs, fleet, preview, footprint };
+  progress(`recovery: ${options.recovery.creates} creates among ${options.recovery.visible} visible tenants, ${options.recovery.share * 100} % of POSTs failing`);
+  const recovery = await measureRecovery(options, linked.inputs, linked.urn);
+  return { options, operations, coldStartMs, fleet, preview, recovery, footprint };
 }
 
 /** Create, read and update through the host, against the same request sent directly with undici. */
@@ -338,6 +364,61 @@ async function measurePreview(options: BenchOptions, template: Props, urn: strin
     await host.stop();
     await emulator.close();
   }
+}
+
+/**
+ * What a POST whose outcome is unknown costs: creates among many tenants the token can see, with a
+ * share of POSTs answered 503 before processing (the client sends them again), or processed and
+ * their answer lost (the second POST meets 409 and the provider looks the slug up), against the
+ * requests the same creates send when nothing fails. The failures are drawn from a seeded
+ * generator, so every run injects the same number.
+ */
+async function measureRecovery(options: BenchOptions, template: Props, urn: string): Promise<BenchReport["recovery"]> {
+  const { visible, creates, share } = options.recovery;
+  const run = async (fault?: FaultRule) => {
+    const emulator = await startEmulator({ rateLimitPerMinute: 1_000_000, random: seeded(7) });
+    for (let i = 0; i < visible; i++) {
+      emulator.store.create({ name: `Visible ${i}`, slug: `visible-${i}`, ownerEmail: "o@bench.example", plan: "pro", settings: { autoRemediation: false } });
+    }
+    const host = await startHost(emulator);
+    try {
+      if (fault) emulator.faults.failNext({ ...fault, method: "POST", share });
+      const slugs = Array.from({ length: creates }, (_, i) => `recovery-${i}`);
+      const failures = await pool(slugs, options.inFlight, async (slug) => {
+        const { inputs } = await host.check(urn, {}, tenantInputs(template, slug));
+        await host.create(urn, inputs);
+      });
+      await emulator.idle();
+      const injected = fault?.status ? (emulator.stats.answers[String(fault.status)] ?? 0) : (emulator.stats.answers.none ?? 0);
+      return { requests: requestCount(emulator), injected, failures: failures.length };
+    } finally {
+      await host.stop();
+      await emulator.close();
+    }
+  };
+  const intended = (await run()).requests;
+  const figure = ({ requests, injected, failures }: Awaited<ReturnType<typeof run>>): RecoveryFigure => ({
+    injected,
+    requests,
+    perIntended: requests / intended,
+    failures,
+  });
+  return {
+    intendedRequests: intended,
+    unknownBeforeProcessing: figure(await run({ status: 503 })),
+    lostAnswer: figure(await run({ drop: "after" })),
+  };
+}
+
+/** A small seeded generator (mulberry32), so that a share fault fails the same requests each run. */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
 }
 
 /** Peak resident memory of a process (Linux), in MiB. */

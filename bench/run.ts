@@ -5,11 +5,12 @@
 import { writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { exitWithParent } from "../provider/lifeline";
 import { FULL, runBenchmark, SMOKE, type BenchReport } from "./benchmark";
 
 export function formatReport(report: BenchReport, when: Date): string {
   const ms = (value: number) => value.toFixed(2);
-  const { fleet, preview, footprint, options } = report;
+  const { fleet, preview, recovery, footprint, options } = report;
   const lines = [
     `Measured ${when.toISOString().slice(0, 10)} on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? "unknown CPU"}), ` +
       `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()}. Medians of ${options.repeats} runs unless stated.`,
@@ -31,6 +32,14 @@ export function formatReport(report: BenchReport, when: Date): string {
     "|---|---|---|---|",
     `| unchanged | ${ms(preview.unchanged.wallMs)} ms | ${preview.unchanged.httpRequests} | ${preview.unchanged.changes} |`,
     `| one field changed in each | ${ms(preview.oneChange.wallMs)} ms | ${preview.oneChange.httpRequests} | ${preview.oneChange.changes} |`,
+    "",
+    `| recovery: ${options.recovery.creates} creates (check, POST, read-back, PATCH) among ${options.recovery.visible} visible tenants, ${options.recovery.share * 100} % of POSTs failing | POSTs failed | HTTP requests | per request sent when nothing fails | failures |`,
+    "|---|---|---|---|---|",
+    `| nothing fails | 0 | ${recovery.intendedRequests} | 1.00 | 0 |`,
+    ...([
+      ["503 before processing (the POST is sent again)", recovery.unknownBeforeProcessing],
+      ["processed, answer lost (again: 409, then the slug is looked up)", recovery.lostAnswer],
+    ] as const).map(([label, f]) => `| ${label} | ${f.injected} | ${f.requests} | ${f.perIntended.toFixed(2)} | ${f.failures} |`),
     "",
     "| footprint | |",
     "|---|---|",
@@ -54,6 +63,8 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
+  // Killed with its npm, it must not leave hosts behind: each host ends when this process does.
+  exitWithParent();
   main().catch((error: Error) => {
     console.error(`bench failed: ${error.stack ?? error.message}`);
     process.exit(1);

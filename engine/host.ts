@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
+import * as path from "node:path";
 import { createInterface } from "node:readline";
 import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -78,10 +79,12 @@ export class ProviderHost {
 
   static async start(options: HostOptions): Promise<ProviderHost> {
     const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
+    // The engine kills its plugins; whatever starts this host may be killed before it can.
+    const lifeline = path.join(path.dirname(require.resolve("@causeflow/pulumi/package.json")), "dist", "provider", "exitWithParent.js");
     // The provider is configured explicitly here; CAUSEFLOW_* variables of this process (a
     // developer's real token, say) must not reach it unasked.
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("CAUSEFLOW_")));
-    const child = spawn(process.execPath, [entry, "127.0.0.1:0"], {
+    const child = spawn(process.execPath, ["--require", lifeline, entry, "127.0.0.1:0"], {
       cwd: options.cwd,
       env: { ...inherited, ...options.env, PULUMI_NODEJS_PROJECT: options.project ?? "causeflow" },
       stdio: ["ignore", "pipe", "pipe"],

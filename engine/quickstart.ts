@@ -5,6 +5,7 @@
  */
 import * as path from "node:path";
 import { CauseFlowClient } from "../provider/client";
+import { exitWithParent } from "../provider/lifeline";
 import { Tenant, type TenantArgs } from "../sdk";
 import { startEmulator } from "../emulator/server";
 import { Engine, type Step } from "./engine";
@@ -102,6 +103,8 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
+  // Killed with its npm, it must not leave the host behind: the host ends when this process does.
+  exitWithParent();
   main().catch((error: Error) => {
     console.error(`quickstart failed: ${error.message}`);
     process.exit(1);

@@ -2,6 +2,7 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { commandOf, descendantsOf, killAll, startUntil, survivorsAfter } from "../processes";
 import { REPO_ROOT } from "./fixture";
 
 it("creates, updates, refreshes, replaces and removes a tenant, and says so readably", async () => {
@@ -22,4 +23,27 @@ it("creates, updates, refreshes, replaces and removes a tenant, and says so read
   expect(stdout).toMatch(/preview: +~ causeflow:Tenant acme update .*\n\s+warning: autoRemediation turns on for CauseFlow tenant "acme-corp"/);
   expect(stdout).toMatch(/preview: +\+- causeflow:Tenant acme replace .*\n\s+warning: changing the slug of CauseFlow tenant "acme-corp" \(ten_\w+\) to "acme-corporation" replaces it/);
   expect(stdout).toMatch(/Tenants in the stack: 0; tenants in CauseFlow \(emulator\): acme-corp, acme-corporation\./);
+});
+
+/** Killing `npm start`, however, leaves nothing of it running: not the job, not its provider host. */
+describe.each(["SIGTERM", "SIGKILL", "SIGINT"] as const)("npm start, its npm process sent %s", (signal) => {
+  it("leaves no provider host running", async () => {
+    const { child: npm, output } = await startUntil("npm", ["start"], /^Emulated CauseFlow API on/, { cwd: REPO_ROOT, timeoutMs: 120_000 });
+    const tree = descendantsOf(npm.pid!);
+    try {
+      expect(tree.map(commandOf)).toEqual(expect.arrayContaining([expect.stringContaining("dynamic-provider")]));
+      const exited = new Promise((resolve) => npm.once("exit", resolve));
+      npm.kill(signal);
+      if (signal === "SIGINT") {
+        // SIGINT to npm alone goes no further (its `sh -c` waits, as when Ctrl-C in a terminal
+        // signals the whole group): the job runs to its end, and nothing outlives npm.
+        await exited;
+      }
+      expect(await survivorsAfter(tree, 10_000)).toEqual([]);
+      // Killed, the job stopped where it was instead of running on to its end.
+      if (signal !== "SIGINT") expect(output.filter((line) => line.startsWith("Done."))).toEqual([]);
+    } finally {
+      killAll([npm.pid!, ...tree]);
+    }
+  }, 180_000);
 });

@@ -1,0 +1,114 @@
+/**
+ * The process tree under a pid, read from /proc, for tests proving that nothing a job starts
+ * outlives it. Linux only, as the tests that use it say.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+
+/** The parent of every live process, by pid. */
+function parents(): Map<number, number> {
+  const map = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      map.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // ended while being read
+    }
+  }
+  return map;
+}
+
+/** Every live process below `root`, its children and theirs. */
+export function descendantsOf(root: number): number[] {
+  const byParent = parents();
+  const found: number[] = [];
+  const visit = (pid: number) => {
+    for (const [child, parent] of byParent) {
+      if (parent === pid) {
+        found.push(child);
+        visit(child);
+      }
+    }
+  };
+  visit(root);
+  return found;
+}
+
+/** The processes below `root` once one of them runs a command matching `pattern`. */
+export async function descendantsOnceRunning(root: number, pattern: RegExp, timeoutMs = 30_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const tree = descendantsOf(root);
+    if (tree.some((pid) => pattern.test(commandOf(pid)))) return tree;
+    if (Date.now() > deadline) throw new Error(`nothing below ${root} ran ${pattern} within ${timeoutMs} ms: ${tree.map(commandOf).join("; ")}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
+  } catch {
+    return "";
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    // A zombie has ended; only its parent has not collected it yet.
+    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until every one of `pids` has ended; resolves with those still running after `timeoutMs`. */
+export async function survivorsAfter(pids: number[], timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const running = pids.filter(isRunning);
+    if (running.length === 0 || Date.now() > deadline) return running.map((pid) => `${pid} ${commandOf(pid)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Kills whatever is left, so that a failing test does not leak processes either. */
+export function killAll(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/**
+ * Starts a command and resolves once a line it prints (stdout or stderr) matches `ready`, with the lines it has
+ * printed so far and goes on printing (its descendants' too, since they share its pipes).
+ */
+export async function startUntil(
+  command: string,
+  args: string[],
+  ready: RegExp,
+  options: { cwd: string; timeoutMs?: number },
+): Promise<{ child: ChildProcess; output: string[] }> {
+  const child = spawn(command, args, { cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
+  const output: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${command} ${args.join(" ")} printed nothing matching ${ready} in time:\n${output.join("\n")}`)), options.timeoutMs ?? 60_000);
+    child.once("exit", (code) => reject(new Error(`${command} ${args.join(" ")} exited with ${code} before it was ready:\n${output.join("\n")}`)));
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream }).on("line", (line) => {
+        output.push(line);
+        if (!ready.test(line)) return;
+        clearTimeout(timer);
+        resolve();
+      });
+    }
+  });
+  return { child, output };
+}

@@ -108,9 +108,10 @@ export class Engine {
     const inputs = await this.check(resource.urn, old?.inputs ?? {}, resource.inputs);
     if (!old) return { step: { kind: "create", urn: resource.urn, changed: [], replaces: [], secrets: [] }, inputs };
     const diff = await this.host.diff(resource.urn, old.id, old.outputs, inputs);
-    const changed = changedProperties(old.inputs, inputs);
-    const secrets = secretAmong(changed, [...old.secretInputs, ...resource.secretPaths]);
     const kind: StepKind = diff.replaces.length > 0 ? "replace" : diff.changes === "none" ? "same" : "update";
+    // The CLI shows no property diff for a resource the provider calls unchanged.
+    const changed = kind === "same" ? [] : changedProperties(old.inputs, inputs);
+    const secrets = secretAmong(changed, [...old.secretInputs, ...resource.secretPaths]);
     return { step: { kind, urn: resource.urn, changed, replaces: diff.replaces, secrets }, inputs };
   }
 

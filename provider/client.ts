@@ -4,8 +4,18 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, type Dispatcher } from "undici";
 import type { z } from "zod";
-import { APIConnectionError, APIError, APITimeoutError, NotFoundError, PermissionDeniedError, UnexpectedResponseError } from "./errors";
-import { retryDelay, type Outcome, type RetryPolicy } from "./retry";
+import {
+  APIConnectionError,
+  APIError,
+  APITimeoutError,
+  NotFoundError,
+  PermissionDeniedError,
+  UnexpectedResponseError,
+  type CauseFlowError,
+  type FailedRequest,
+  type TenantApiProbe,
+} from "./errors";
+import { outcomeUnknown, retryDelay, type Outcome, type RetryPolicy } from "./retry";
 import { apiTenantPageSchema, apiTenantSchema, type ApiTenant, type TenantSettings } from "./schema";
 
 export interface ClientOptions {
@@ -34,13 +44,33 @@ export interface UpdateTenantBody {
   settings?: { [K in keyof TenantSettings]?: TenantSettings[K] | null };
 }
 
+export interface TenantListItem {
+  tenantId: string;
+  name: string;
+  /** Documented in list items; read defensively, since a page might leave it out. */
+  plan?: unknown;
+}
+
 export interface TenantPage {
-  tenants: { tenantId: string; name: string }[];
+  tenants: TenantListItem[];
   cursor: string | null;
 }
 
+export interface SlugSearch {
+  /** Only list items passing this are read; all are read without it. */
+  only?: (item: TenantListItem) => boolean;
+  /** Items passing this are read first, as the likeliest holders. */
+  prefer?: (item: TenantListItem) => boolean;
+}
+
+export interface SlugSearchResult {
+  tenant?: ApiTenant;
+  /** Candidates this token was not allowed to read (reads are for users of that tenant). */
+  unreadable: number;
+}
+
 /** One attempt's outcome, with what the error to report needs besides. */
-type Attempt = Outcome & { requestId?: string; cause?: unknown };
+type Attempt = Outcome & { request: FailedRequest; requestId?: string; cause?: unknown };
 
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, retryTimeoutMs: 120_000, baseDelayMs: 500, maxDelayMs: 20_000 };
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT", "ETIMEDOUT"]);
@@ -52,6 +82,9 @@ export class CauseFlowClient {
   readonly #ownsDispatcher: boolean;
   readonly #requestTimeoutMs: number;
   readonly #retry: RetryPolicy;
+  #probe?: Promise<TenantApiProbe>;
+  /** How far the API's clock is ahead of ours, from the Date header of its latest answer. */
+  #serverClockOffsetMs = 0;
 
   constructor(options: ClientOptions) {
     this.baseUrl = new URL(options.baseUrl);
@@ -88,31 +121,56 @@ export class CauseFlowClient {
   }
 
   /**
-   * The tenant with this slug, if this token can see it. List items carry no slug, so each
-   * candidate is read; those named `nameHint` are read first, as the likeliest match.
+   * The tenant with this slug, if this token can see and read it. List items carry no slug, so
+   * candidates are read one by one until one holds it.
    */
-  async findTenantBySlug(slug: string, nameHint?: string): Promise<ApiTenant | undefined> {
-    const candidates: TenantPage["tenants"] = [];
+  async findTenantBySlug(slug: string, search: SlugSearch = {}): Promise<SlugSearchResult> {
+    const candidates: TenantListItem[] = [];
     const seenCursors = new Set<string>();
     let cursor: string | undefined;
     do {
       const page = await this.listTenants({ limit: 100, cursor });
-      candidates.push(...page.tenants);
+      candidates.push(...page.tenants.filter(search.only ?? (() => true)));
       cursor = page.cursor ?? undefined;
       // A cursor seen before would page forever.
       if (cursor !== undefined && seenCursors.has(cursor)) break;
       if (cursor !== undefined) seenCursors.add(cursor);
     } while (cursor);
-    candidates.sort((a, b) => Number(b.name === nameHint) - Number(a.name === nameHint));
+    const prefer = search.prefer ?? (() => false);
+    candidates.sort((a, b) => Number(prefer(b)) - Number(prefer(a)));
+    let unreadable = 0;
     for (const { tenantId } of candidates) {
-      // Gone since the list, or not readable by this token (reads are for users of that tenant): not it.
+      // Gone since the list (not it), or not readable by this token (counted: it may be it).
       const tenant = await this.getTenant(tenantId).catch((error: unknown) => {
-        if (error instanceof NotFoundError || error instanceof PermissionDeniedError) return undefined;
-        throw error;
+        if (error instanceof PermissionDeniedError) unreadable++;
+        else if (!(error instanceof NotFoundError)) throw error;
+        return undefined;
       });
-      if (tenant?.slug === slug) return tenant;
+      if (tenant?.slug === slug) return { tenant, unreadable };
     }
-    return undefined;
+    return { unreadable };
+  }
+
+  /**
+   * Whether the base URL serves the CauseFlow tenant API, judged by its tenant list answering as
+   * documented. Asked once per client, and only when a 404 needs it: a framework answers JSON
+   * `not_found` for any path it does not serve, so only such a URL's `not_found` proves a tenant gone.
+   */
+  probeTenantApi(): Promise<TenantApiProbe> {
+    this.#probe ??= this.listTenants({ limit: 1 }).then(
+      (): TenantApiProbe => ({ serves: true }),
+      (error: Error): TenantApiProbe => ({
+        serves: false,
+        request: { method: "GET", url: this.#url("/v1/tenants?limit=1") },
+        answer: error.message,
+      }),
+    );
+    return this.#probe;
+  }
+
+  /** A time of this machine's clock on the API's clock, as its Date headers tell the difference. */
+  toServerTime(localMs: number): number {
+    return localMs + this.#serverClockOffsetMs;
   }
 
   /** Closes the connection pool if the client made it. */
@@ -122,26 +180,38 @@ export class CauseFlowClient {
 
   async #request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.output<S>> {
     const started = Date.now();
+    let unknownOutcome = false;
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.#send(method, path, body);
-      const delay = retryDelay(this.#retry, {
-        method,
-        attempt,
-        outcome,
-        elapsedMs: Date.now() - started,
-        nowMs: Date.now(),
-        random: Math.random,
-      });
-      if (delay === undefined) return this.#settle(outcome, schema, attempt);
+      unknownOutcome ||= outcomeUnknown(outcome);
+      const delay = retryDelay(this.#retry, { attempt, outcome, elapsedMs: Date.now() - started, nowMs: Date.now(), random: Math.random });
+      if (delay === undefined) {
+        try {
+          return this.#settle(outcome, schema, attempt);
+        } catch (error) {
+          // A success whose body cannot be read was carried out all the same.
+          (error as CauseFlowError).unknownOutcome = unknownOutcome || error instanceof UnexpectedResponseError;
+          throw error;
+        }
+      }
       await sleep(delay);
     }
   }
 
+  #url(path: string): string {
+    return this.baseUrl.origin + this.#path(path);
+  }
+
+  #path(path: string): string {
+    return this.baseUrl.pathname.replace(/\/$/, "") + path;
+  }
+
   async #send(method: string, path: string, body: unknown): Promise<Attempt> {
+    const request = { method, url: this.#url(path) };
     try {
       const response = await this.#dispatcher.request({
         origin: this.baseUrl.origin,
-        path: this.baseUrl.pathname.replace(/\/$/, "") + path,
+        path: this.#path(path),
         method: method as Dispatcher.HttpMethod,
         headers: {
           authorization: `Bearer ${this.#token}`,
@@ -155,15 +225,18 @@ export class CauseFlowClient {
       });
       const text = await response.body.text();
       const requestId = response.headers["x-request-id"];
+      const serverDate = Date.parse(String(response.headers.date));
+      if (Number.isFinite(serverDate)) this.#serverClockOffsetMs = serverDate - Date.now();
       return {
         kind: "response",
         status: response.statusCode,
         headers: response.headers,
-        body: parseBody(this.#redact(text)),
+        body: this.#redact(parseBody(this.#redact(text))),
+        request,
         requestId: Array.isArray(requestId) ? requestId[0] : requestId,
       };
     } catch (error) {
-      return { kind: "error", code: errorCode(error), cause: error };
+      return { kind: "error", code: errorCode(error), request, cause: error };
     }
   }
 
@@ -179,7 +252,7 @@ export class CauseFlowClient {
       );
     }
     if (outcome.status < 200 || outcome.status >= 300) {
-      const error = APIError.fromResponse(outcome.status, outcome.body, outcome.requestId);
+      const error = APIError.fromResponse(outcome.status, outcome.body, outcome.requestId, outcome.request);
       error.message += tried;
       throw error;
     }
@@ -198,9 +271,20 @@ export class CauseFlowClient {
     return parsed.data;
   }
 
-  /** The token must never reach an error, even if the server echoes it back. (A few characters alone reveal nothing.) */
-  #redact(text: string): string {
-    return this.#token.length >= 6 ? text.split(this.#token).join("[redacted]") : text;
+  /**
+   * The token must never reach an error, however the server echoes it: in the raw text, and in
+   * every string of the parsed body (where JSON escapes such as \u0041 may have spelt it), keys
+   * included, at any depth. (A few characters alone reveal nothing.)
+   */
+  #redact<T>(value: T): T {
+    if (this.#token.length < 6) return value;
+    const redact = (item: unknown): unknown => {
+      if (typeof item === "string") return item.split(this.#token).join("[redacted]");
+      if (Array.isArray(item)) return item.map(redact);
+      if (typeof item !== "object" || item === null) return item;
+      return Object.fromEntries(Object.entries(item).map(([key, inner]) => [redact(key), redact(inner)]));
+    };
+    return redact(value) as T;
   }
 }
 

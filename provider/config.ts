@@ -72,6 +72,13 @@ function parseApiUrl(text: string, allowInsecureHttp: boolean): URL {
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new Error(`${SETTINGS.apiUrl.key} must be an http(s) URL, got ${url.protocol}//…`);
   }
+  // "All paths under /v1", says the reference: an easy URL to copy, and every path would then be /v1/v1/….
+  if (/\/v1\/?$/i.test(url.pathname)) {
+    throw new Error(
+      `${SETTINGS.apiUrl.key} ends in /v1 (${url.href}): give the API's base URL without it, such as ${DEFAULT_API_URL}; ` +
+        `the provider adds /v1 to every path itself.`,
+    );
+  }
   if (url.protocol === "http:" && !isLoopback(url.hostname) && !allowInsecureHttp) {
     throw new Error(
       `${SETTINGS.apiUrl.key} uses plain http to ${url.host}: the API token would cross the network unencrypted. ` +

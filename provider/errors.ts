@@ -3,11 +3,22 @@
  * `APIError` carrying status, code, message and request id, one subclass per status family,
  * and connection errors carrying their cause. The mapping from status to class lives here only.
  */
-import { NOT_SENT_CODES } from "./retry";
 import { apiErrorBodySchema } from "./schema";
 
 export class CauseFlowError extends Error {
   override name = "CauseFlowError";
+  /**
+   * Set by the client when some attempt of the call may have been carried out though its answer
+   * was lost (a 5xx, a timeout or a reset after sending; or a success whose body was unreadable):
+   * a POST may then have created its tenant.
+   */
+  unknownOutcome = false;
+}
+
+/** The request an error answers, for messages that must say where they looked. */
+export interface FailedRequest {
+  method: string;
+  url: string;
 }
 
 export class APIError extends CauseFlowError {
@@ -20,20 +31,21 @@ export class APIError extends CauseFlowError {
     readonly apiMessage: string | undefined,
     readonly requestId: string | undefined,
     readonly details: Record<string, unknown> | undefined,
+    readonly request?: FailedRequest,
   ) {
     const parts = [`HTTP ${status}`, code, apiMessage].filter(Boolean).join(" ");
     super(requestId ? `${parts} (request ${requestId})` : parts);
   }
 
   /** Builds the right subclass from a response that was not a success. */
-  static fromResponse(status: number, body: unknown, requestId: string | undefined): APIError {
+  static fromResponse(status: number, body: unknown, requestId: string | undefined, request?: FailedRequest): APIError {
     const parsed = apiErrorBodySchema.safeParse(body);
     const fields = parsed.success ? parsed.data : {};
     const code = fields.error?.toLowerCase();
     // A body that is not the API's JSON (an HTML page from a proxy, say) still says something useful.
     const message = fields.message ?? (typeof body === "string" && body ? summarize(body) : undefined);
     const ErrorClass = errorClassFor(status);
-    return new ErrorClass(status, code, message, requestId, fields.details);
+    return new ErrorClass(status, code, message, requestId, fields.details, request);
   }
 }
 
@@ -97,13 +109,13 @@ export class APITimeoutError extends APIConnectionError {
 }
 
 /**
- * True when a failed request may still have been processed: an answer lost to a timeout or a
- * reset, or a 5xx. Only a refused or never-opened connection proves that nothing happened.
+ * The API's own answer that a tenant does not exist: 404 with the JSON error code `not_found`.
+ * A 404 without it (an HTML page from a proxy, say) says nothing about the tenant. Even this
+ * answer proves the tenant gone only from a URL that serves the tenant API, since a web framework
+ * answers the same for a path it does not serve: see `CauseFlowClient.probeTenantApi`.
  */
-export function mayHaveBeenProcessed(error: unknown): boolean {
-  if (error instanceof InternalServerError) return true;
-  if (error instanceof APIConnectionError) return !NOT_SENT_CODES.has(error.code ?? "");
-  return false;
+export function isTenantNotFound(error: unknown): error is NotFoundError {
+  return error instanceof NotFoundError && error.code === "not_found";
 }
 
 /** A success status whose body is not the tenant the API documents. */
@@ -143,6 +155,12 @@ function remedy(operation: Operation, tenant: string, error: CauseFlowError): st
     );
   }
   if (error instanceof PermissionDeniedError) {
+    if (error.request?.method === "GET") {
+      return (
+        "Reading a tenant needs the token of a user of that tenant (CauseFlow lets only its own users read it; " +
+        "the admin role, which creates and updates tenants, is not enough): use such a user's token for `pulumi refresh`."
+      );
+    }
     return (
       "Creating and updating tenants needs the token of a CauseFlow user with the admin role; " +
       "member users and API keys (cflo_…) cannot manage tenants."
@@ -154,10 +172,8 @@ function remedy(operation: Operation, tenant: string, error: CauseFlowError): st
       `if that tenant is yours, set \`adoptExisting: true\` on the Tenant to bring it under management.`
     );
   }
-  if (error instanceof NotFoundError) {
-    return operation === "update"
-      ? "The tenant no longer exists in CauseFlow: run `pulumi refresh` to drop it from the stack, then `pulumi up` to create it again."
-      : "";
+  if (error instanceof NotFoundError && operation === "update") {
+    return "The tenant no longer exists in CauseFlow: run `pulumi refresh` to drop it from the stack, then `pulumi up` to create it again.";
   }
   if (error instanceof BadRequestError) {
     const details = error.details ? ` Details: ${JSON.stringify(error.details)}.` : "";
@@ -170,4 +186,29 @@ function remedy(operation: Operation, tenant: string, error: CauseFlowError): st
     return "The API could not be reached or failed; check causeflow:apiUrl and try again later.";
   }
   return "";
+}
+
+/** What the tenant list answered when asked whether a base URL serves the tenant API. */
+export type TenantApiProbe = { serves: true } | { serves: false; request: FailedRequest; answer: string };
+
+/**
+ * The message for a refresh that met a 404 it cannot trust: the tenant stays in the stack, and
+ * the user learns which URL answered what, and what to check. `probe` is the tenant list's answer
+ * when the 404 itself was the API's `not_found`.
+ */
+export function describeUntrustedNotFound(
+  tenant: string,
+  tenantId: string,
+  error: NotFoundError,
+  probe?: Extract<TenantApiProbe, { serves: false }>,
+): string {
+  const called = error.request ? `${error.request.method} ${error.request.url}` : `the read of ${tenantId}`;
+  const why = probe
+    ? `but ${probe.request.method} ${probe.request.url} (the tenant list) answered ${probe.answer}, so this URL does not serve the CauseFlow tenant API`
+    : "which is not the tenant API's own answer that a tenant does not exist (a JSON error body with the code not_found)";
+  return (
+    `Could not read CauseFlow tenant ${tenant} (${tenantId}): ${called} answered ${error.message}, ${why}. ` +
+    `The tenant stays in the stack. Check causeflow:apiUrl (or CAUSEFLOW_API_URL): it must be the API's base URL, ` +
+    `such as https://api.causeflow.ai, without /v1; and check any proxy between this machine and CauseFlow.`
+  );
 }

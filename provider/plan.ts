@@ -123,6 +123,7 @@ function immutabilityFailures(olds: Props, inputs: Props): CheckFailure[] {
     const before = own(olds, key) ?? (key === "plan" ? DEFAULT_PLAN : undefined);
     const after = own(inputs, key);
     if (before === undefined || after === UNKNOWN || before === after) continue;
+    if (key === "ownerEmail" && sameEmailAddress(before, after)) continue;
     failures.push({
       property: key,
       reason:
@@ -135,6 +136,16 @@ function immutabilityFailures(olds: Props, inputs: Props): CheckFailure[] {
     });
   }
   return failures;
+}
+
+/** Email addresses are the same when only the case of their domain differs (domains ignore case; the local part need not). */
+export function sameEmailAddress(a: unknown, b: unknown): boolean {
+  if (typeof a !== "string" || typeof b !== "string") return a === b;
+  const split = (address: string) => {
+    const at = address.lastIndexOf("@");
+    return at < 0 ? address : `${address.slice(0, at)}@${address.slice(at + 1).toLowerCase()}`;
+  };
+  return split(a) === split(b);
 }
 
 export interface TenantChanges {
@@ -209,6 +220,36 @@ export function unappliedFields(
   return fields;
 }
 
+/**
+ * How far before our first POST left (on CauseFlow's clock) a tenant may have been created and
+ * still be the one that POST made: the Date header that sets the two clocks side by side counts
+ * whole seconds, and CauseFlow may stamp a tenant a moment before or after it stores it.
+ */
+export const CREATION_TIME_ALLOWANCE_MS = 10_000;
+
+/**
+ * Why the tenant found holding the slug, after a POST whose answer was lost, may not be the one
+ * that POST created; empty when it provably is. Everything the POST sent that the API returns
+ * must agree (name, plan, and each setting sent that CauseFlow reports; it has been seen to drop
+ * settings, which the write's verification then repairs), and the tenant must have been created
+ * after the first POST left. Settings are named, never shown: the external ID is a secret.
+ */
+export function provenanceDoubts(sent: CreateTenantBody, found: ApiTenant, firstSentAtServerMs: number): string[] {
+  const doubts: string[] = [];
+  if (found.name !== sent.name) doubts.push(`its name is ${JSON.stringify(found.name)}, not ${JSON.stringify(sent.name)}`);
+  if (found.plan !== (sent.plan ?? DEFAULT_PLAN)) doubts.push(`its plan is ${JSON.stringify(found.plan)}, not ${JSON.stringify(sent.plan ?? DEFAULT_PLAN)}`);
+  for (const [key, value] of Object.entries(sent.settings ?? {})) {
+    const reported = own(found.settings, key);
+    if (reported !== undefined && reported !== null && reported !== value) doubts.push(`its settings.${key} differs from the one sent`);
+  }
+  const createdAt = Date.parse(found.createdAt);
+  if (!Number.isFinite(createdAt)) doubts.push(`its creation time ${JSON.stringify(found.createdAt)} cannot be read`);
+  else if (createdAt < firstSentAtServerMs - CREATION_TIME_ALLOWANCE_MS) {
+    doubts.push(`it was created at ${found.createdAt}, before this program's first POST left (${new Date(firstSentAtServerMs).toISOString()} on CauseFlow's clock)`);
+  }
+  return doubts;
+}
+
 /** Why an existing tenant cannot be adopted for these inputs; empty when it can. */
 export function adoptionConflicts(existing: ApiTenant, inputs: TenantInputs): string[] {
   if (existing.plan === inputs.plan) return [];
@@ -235,18 +276,23 @@ export const previewWarnings = {
       `a new tenant is created, and the old one stays in CauseFlow, no longer managed by this stack, because the API cannot delete tenants.`
     );
   },
-  /** When autoRemediation goes on: the caution from the API reference. */
+  /** When autoRemediation goes on, or may (its value, or the whole settings, not known yet): the caution from the API reference. */
   autoRemediation(olds: Props, news: Props): string | undefined {
-    if (own(own(news, "settings"), "autoRemediation") !== true) return undefined;
+    const settings = own(news, "settings");
+    const value = settings === UNKNOWN ? UNKNOWN : own(settings, "autoRemediation");
+    if (value !== true && value !== UNKNOWN) return undefined;
     if (own(own(olds, "settings"), "autoRemediation") === true) return undefined;
     const tenant = JSON.stringify(own(news, "slug"));
     // A replacement is checked with no old inputs, as a creation: it is a new tenant either way.
-    const what = own(olds, "slug") === undefined ? `CauseFlow tenant ${tenant} is created with autoRemediation on` : `autoRemediation turns on for CauseFlow tenant ${tenant}`;
-    return (
-      `${what}: approved remediations will execute ` +
-      `automatically, without manual approval each time. Use with caution: AI-generated remediation steps will run against ` +
-      `your production infrastructure without an additional human confirmation step.`
-    );
+    const creating = own(olds, "slug") === undefined;
+    const caution =
+      "approved remediations will execute automatically, without manual approval each time. Use with caution: AI-generated " +
+      "remediation steps will run against your production infrastructure without an additional human confirmation step.";
+    if (value === UNKNOWN) {
+      const unknown = settings === UNKNOWN ? "its settings are" : "the value is";
+      return `autoRemediation may turn on for CauseFlow tenant ${tenant}: ${unknown} not known until the update runs. If it turns on, ${caution}`;
+    }
+    return `${creating ? `CauseFlow tenant ${tenant} is created with autoRemediation on` : `autoRemediation turns on for CauseFlow tenant ${tenant}`}: ${caution}`;
   },
 };
 

@@ -1,11 +1,14 @@
 /**
  * When to try an API call again, and after how long: a pure function of what happened.
  *
+ * Every request of the tenant API is safe to send again: GET reads, PATCH sets absolute values,
+ * and POST creates a tenant under a globally unique slug, so a POST whose first attempt did
+ * create it meets `409 slug_conflict` instead of a second tenant. The caller resolves that 409
+ * (the error's `unknownOutcome` says an earlier attempt may have been processed).
+ *
  * Why not undici's RetryHandler: the API's own wait hint can sit in the error body
- * (`details.retryAfterSeconds`), which that handler never reads; its throwOnError mode
- * drops the last error body; and a POST may be repeated only when it provably never reached
- * the server, which needs the error code next to the method. The client keeps one loop and
- * asks this function each time.
+ * (`details.retryAfterSeconds`), which that handler never reads, and its throwOnError mode
+ * drops the last error body. The client keeps one loop and asks this function each time.
  */
 
 export interface RetryPolicy {
@@ -20,7 +23,7 @@ export interface RetryPolicy {
 
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
-/** Error codes meaning the request never reached the server, so even a POST is safe to send again. */
+/** Error codes meaning the request never reached the server: nothing can have been processed. */
 export const NOT_SENT_CODES: ReadonlySet<string> = new Set([
   "ECONNREFUSED",
   "ENOTFOUND",
@@ -28,7 +31,7 @@ export const NOT_SENT_CODES: ReadonlySet<string> = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
-/** Error codes worth retrying for idempotent requests. */
+/** Error codes worth retrying. */
 export const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   ...NOT_SENT_CODES,
   "ECONNRESET",
@@ -45,7 +48,6 @@ export type Outcome =
   | { kind: "error"; code: string | undefined };
 
 export interface RetryContext {
-  method: string;
   /** 1 for the attempt that just ended. */
   attempt: number;
   outcome: Outcome;
@@ -56,22 +58,26 @@ export interface RetryContext {
 
 /** Milliseconds to wait before the next attempt, or undefined to stop and report the outcome. */
 export function retryDelay(policy: RetryPolicy, ctx: RetryContext): number | undefined {
-  if (ctx.attempt >= policy.maxAttempts || !isRetryable(ctx.method, ctx.outcome)) return undefined;
+  if (ctx.attempt >= policy.maxAttempts || !isRetryable(ctx.outcome)) return undefined;
   const hinted = ctx.outcome.kind === "response" ? hintedDelay(ctx.outcome, ctx.nowMs) : undefined;
   const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (ctx.attempt - 1));
   const delay = hinted ?? Math.round(backoff * ctx.random());
   return ctx.elapsedMs + delay > policy.retryTimeoutMs ? undefined : delay;
 }
 
-function isRetryable(method: string, outcome: Outcome): boolean {
-  if (outcome.kind === "error") {
-    const code = outcome.code ?? "";
-    return method === "POST" ? NOT_SENT_CODES.has(code) : TRANSIENT_CODES.has(code);
-  }
-  // A 429 was turned away before any work, so it is safe for POST too; a 5xx after a POST
-  // may hide a tenant that was created, and is not retried blindly.
-  if (method === "POST") return outcome.status === 429;
+function isRetryable(outcome: Outcome): boolean {
+  if (outcome.kind === "error") return TRANSIENT_CODES.has(outcome.code ?? "");
   return RETRYABLE_STATUSES.has(outcome.status);
+}
+
+/**
+ * True when the attempt may have been carried out though its answer says nothing of the result:
+ * a 5xx, or a connection that failed after the request may have reached the server. A refused or
+ * never-opened connection, and any 4xx, prove that nothing was done.
+ */
+export function outcomeUnknown(outcome: Outcome): boolean {
+  if (outcome.kind === "error") return !NOT_SENT_CODES.has(outcome.code ?? "");
+  return outcome.status >= 500;
 }
 
 /** The longest of the server's hints: Retry-After, X-RateLimit-Reset (on 429), details.retryAfterSeconds. */

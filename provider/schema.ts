@@ -20,8 +20,13 @@ export const SLUG_PATTERN = /^[a-z0-9-]+$/;
 export const ROLE_ARN_PATTERN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 /** AWS's own rule for sts:ExternalId. */
 export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
-/** Region names such as us-east-1, eu-central-2, us-gov-west-1, ap-southeast-4. */
-export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/**
+ * AWS region names: a geography (`us`, `ap`, `eusc`), an optional partition or country
+ * (`gov`, `isob`, `de`), a compass direction and a number, as in us-east-1, us-gov-west-1,
+ * ap-southeast-7, mx-central-1 and eusc-de-east-1. New regions keep this shape; junk such as
+ * `xx-foo-99` or a typo such as `us-est-1` does not.
+ */
+export const REGION_PATTERN = /^[a-z]{2,4}(-[a-z]{2,4})?-(central|(north|south)(east|west)?|east|west)-[1-9]\d?$/;
 
 export const settingsSchema = z.strictObject({
   awsRoleArn: z
@@ -46,7 +51,12 @@ export type TenantSettings = z.infer<typeof settingsSchema>;
 
 /** What a program declares, after `check` has normalized it. */
 export const tenantInputsSchema = z.strictObject({
-  name: z.string().refine((name) => name.trim().length > 0, { error: "must not be empty or blank" }),
+  name: z
+    .string()
+    .refine((name) => !/\p{Cc}/u.test(name), { error: "must not contain control characters such as a newline, a tab or NUL" })
+    .refine((name) => /[^\p{White_Space}\p{Default_Ignorable_Code_Point}]/u.test(name), {
+      error: "must contain a visible character: it is empty, blank, or only invisible characters such as zero-width spaces",
+    }),
   slug: z.string().regex(SLUG_PATTERN, {
     error: 'must contain only lowercase letters, digits and hyphens, for example "acme-corp"',
   }),
@@ -89,13 +99,14 @@ export const apiTenantSchema = z.object({
 });
 export type ApiTenant = z.infer<typeof apiTenantSchema>;
 
-/** A list page: the tenants page documents `tenants`, other list pages `items`. */
+/** A list page: the tenants page documents `tenants`, other list pages `items`; one of them must be there. */
 export const apiTenantPageSchema = z
   .object({
     tenants: z.array(z.object({ tenantId: z.string(), name: z.string() }).passthrough()).optional(),
     items: z.array(z.object({ tenantId: z.string(), name: z.string() }).passthrough()).optional(),
     cursor: z.string().nullish(),
   })
+  .refine((page) => page.tenants !== undefined || page.items !== undefined, { error: "has neither a tenants nor an items list" })
   .transform((page) => ({ tenants: page.tenants ?? page.items ?? [], cursor: page.cursor ?? null }));
 
 /** The API's error body, read defensively: any field may be missing or oddly cased. */

@@ -3,9 +3,18 @@
  * engine's call into a decision from ./plan and, where needed, client calls.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { CauseFlowClient, type CreateTenantBody } from "./client";
-import { missingTokenMessage, resolveConfig, type ConfigLookup } from "./config";
-import { ConflictError, describeFailure, mayHaveBeenProcessed, NotFoundError, type Operation } from "./errors";
+import { CauseFlowClient, type CreateTenantBody, type SlugSearchResult } from "./client";
+import { missingTokenMessage, resolveConfig, type ConfigLookup, type ProviderConfig } from "./config";
+import {
+  ConflictError,
+  describeFailure,
+  describeUntrustedNotFound,
+  isTenantNotFound,
+  NotFoundError,
+  PermissionDeniedError,
+  type CauseFlowError,
+  type Operation,
+} from "./errors";
 import {
   adoptionConflicts,
   checkTenant,
@@ -14,6 +23,7 @@ import {
   planCreate,
   planPatch,
   previewWarnings,
+  provenanceDoubts,
   toOutputs,
   unappliedFields,
 } from "./plan";
@@ -37,29 +47,31 @@ export class PartialFailure extends Error {
   }
 }
 
-/** POSTs after a failure whose outcome is unknown, at most, before giving up. */
-const MAX_CREATE_ROUNDS = 3;
-
 export class TenantProvider implements pulumi.dynamic.ResourceProvider {
   #lookup: ConfigLookup = () => undefined;
+  #config?: ProviderConfig;
   #client?: CauseFlowClient;
 
   /**
-   * Keeps the stack config; it is read when a call first needs the API, so previews need no token.
-   * The host calls this once per distinct `__provider` text, and every text loads this one
-   * provider, all with the process's one stack config: a client already made stays in use.
+   * Keeps the stack config. It is resolved at the first call, so that a configuration error fails
+   * every call that follows (the host configures a provider once, and never again if that throws);
+   * only calls that reach the API need a token, so previews need none. The host calls this once
+   * per distinct `__provider` text, and every text loads this one provider, all with the process's
+   * one stack config: a client already made stays in use.
    */
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     this.#lookup = (key) => req.config.get(key);
   }
 
   async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    this.#settings();
     const result = checkTenant(olds ?? {}, news);
     if (result.failures.length === 0) warn(previewWarnings.autoRemediation(olds ?? {}, result.inputs));
     return result;
   }
 
   async diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+    this.#settings();
     const { replaces, updates } = diffTenant(olds, news);
     warn(previewWarnings.replacement(id, olds, news));
     return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
@@ -78,8 +90,15 @@ export class TenantProvider implements pulumi.dynamic.ResourceProvider {
     let known: ApiTenant = { ...created, settings: created.settings ?? {} };
     const managed = { ownerEmail: inputs.ownerEmail, settings: inputs.settings };
     try {
-      // POST answers without settings; read them back to see what was stored.
-      if (!created.settings && body.settings) known = await this.#call("create", inputs.slug, (c) => c.getTenant(created.tenantId));
+      // POST answers without settings; read them back to see what was stored. A token that may
+      // not read the tenant (reads are for its users) PATCHes every setting instead, and the
+      // PATCH's answer, which carries the settings, is what gets verified.
+      if (!created.settings && body.settings) {
+        known = await this.#call("create", inputs.slug, (c) => c.getTenant(created.tenantId)).catch((error: Error) => {
+          if (error.cause instanceof PermissionDeniedError) return known;
+          throw error;
+        });
+      }
       const patch = planPatch(toOutputs(known, managed), inputs);
       if (Object.keys(patch).length > 0) known = await this.#call("create", inputs.slug, (c) => c.updateTenant(known.tenantId, patch));
       this.#verify("create", inputs.slug, inputs, known);
@@ -92,14 +111,22 @@ export class TenantProvider implements pulumi.dynamic.ResourceProvider {
     }
   }
 
+  /**
+   * Refresh. Only the tenant API's own `not_found`, from a base URL whose tenant list answers as
+   * documented, takes a tenant out of the stack; any other 404 fails the refresh and says where to look.
+   */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult<TenantOutputs>> {
     const old = props as unknown as TenantOutputs;
+    const tenantLabel = JSON.stringify(old.slug ?? id);
     let tenant;
     try {
       tenant = await this.#call("read", old.slug ?? id, (client) => client.getTenant(id));
     } catch (error) {
-      if (error instanceof Error && error.cause instanceof NotFoundError) return { id: "" };
-      throw error;
+      const cause = (error as Error).cause;
+      if (!(cause instanceof NotFoundError)) throw error;
+      const probe = isTenantNotFound(cause) ? await this.#connect().probeTenantApi() : undefined;
+      if (probe?.serves) return { id: "" };
+      throw new Error(describeUntrustedNotFound(tenantLabel, id, cause, probe), { cause });
     }
     const outputs = toOutputs(tenant, { ownerEmail: old.ownerEmail, settings: old.settings });
     return { id, props: outputs, inputs: inputsFromOutputs(outputs) as unknown as TenantOutputs };
@@ -130,39 +157,81 @@ export class TenantProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   /**
-   * The tenant for a create: the POST's answer; or, when a POST may have been processed though
-   * its answer was lost (5xx, timeout, reset), the tenant holding the slug if it matches what was
-   * sent, else a new POST if none holds it; or, with adoptExisting, the tenant holding the slug.
-   * Never a second tenant, never one that is not recorded.
+   * The tenant for a create: the POST's answer (the client sends it again after a failure whose
+   * outcome is unknown: a second POST creates the tenant or meets 409, since slugs are unique);
+   * or, when an attempt's answer was lost, the tenant holding the slug if it is provably the one
+   * that attempt created; or, with adoptExisting, the tenant holding the slug. Never a second
+   * tenant, never one that is not recorded, never another program's without its opt-in.
    */
   async #createOrFind(inputs: TenantInputs, body: CreateTenantBody): Promise<ApiTenant> {
-    let lostAnswer: unknown;
-    for (let round = 1; ; round++) {
-      try {
-        return await this.#call("create", inputs.slug, (client) => client.createTenant(body));
-      } catch (error) {
-        const cause = (error as Error).cause;
-        const conflict = cause instanceof ConflictError;
-        if (!conflict && !mayHaveBeenProcessed(cause)) throw error;
-        if (!conflict) lostAnswer = cause;
-        if (lostAnswer === undefined && inputs.adoptExisting !== true) throw error;
-        const holder = await this.#call("create", inputs.slug, (client) => client.findTenantBySlug(inputs.slug, inputs.name));
-        // Ours if it has the name and plan sent; settings are left to the PATCH and verification
-        // that follow, since CauseFlow has been seen to drop them.
-        if (holder && lostAnswer !== undefined && unappliedFields({ name: body.name, plan: body.plan }, holder).length === 0) return holder;
-        if (holder && inputs.adoptExisting === true) return this.#adoptable(holder, inputs);
-        if (lostAnswer === undefined) {
-          throw new Error(
-            `Could not adopt CauseFlow tenant ${JSON.stringify(inputs.slug)}: the slug is taken, but by no tenant this token ` +
-              `can see (another organization's); choose another slug.`,
-          );
-        }
-        if (holder || conflict || round >= MAX_CREATE_ROUNDS) {
-          throw new Error(this.#lostAnswerMessage(inputs.slug, lostAnswer, holder, body), { cause: lostAnswer });
-        }
-        // Nobody holds the slug: the lost POST created nothing, so sending it again is safe.
-      }
+    const firstSentAt = Date.now();
+    try {
+      return await this.#call("create", inputs.slug, (client) => client.createTenant(body));
+    } catch (error) {
+      const cause = (error as Error).cause as CauseFlowError | undefined;
+      if (cause?.unknownOutcome) return this.#findLostTenant(inputs, body, firstSentAt, error as Error);
+      if (cause instanceof ConflictError && inputs.adoptExisting === true) return this.#adopt(inputs);
+      throw error;
     }
+  }
+
+  /**
+   * After an attempt whose answer was lost: the tenant it created, looked up among those with the
+   * name and plan sent (list items carry both, so usually one is read), and taken only when
+   * `provenanceDoubts` finds nothing against it.
+   */
+  async #findLostTenant(inputs: TenantInputs, body: CreateTenantBody, firstSentAt: number, failure: Error): Promise<ApiTenant> {
+    const client = this.#connect();
+    const slug = JSON.stringify(inputs.slug);
+    let found: SlugSearchResult;
+    try {
+      found = await client.findTenantBySlug(inputs.slug, {
+        only: (item) => item.name === body.name && (item.plan === undefined || item.plan === body.plan),
+      });
+    } catch (error) {
+      throw new Error(
+        `${failure.message} An answer was lost, and looking for the tenant failed too (${(error as Error).message}), so a tenant ` +
+          `may exist under slug ${slug}. Run \`pulumi up\` again; if the slug is then reported taken by a tenant you recognise as ` +
+          `this one, set \`adoptExisting: true\` to take it.`,
+        { cause: error },
+      );
+    }
+    const { tenant, unreadable } = found;
+    if (tenant) {
+      const doubts = provenanceDoubts(body, tenant, client.toServerTime(firstSentAt));
+      if (doubts.length === 0) return tenant;
+      if (inputs.adoptExisting === true) return this.#adoptable(tenant, inputs);
+      throw new Error(
+        `${failure.message} An answer was lost, and tenant ${tenant.tenantId} now holds the slug, but it is not provably the one ` +
+          `this program created: ${doubts.join("; ")}. If it is yours, set \`adoptExisting: true\` to take it; otherwise choose another slug.`,
+        { cause: failure },
+      );
+    }
+    if (failure.cause instanceof ConflictError && inputs.adoptExisting === true) return this.#adopt(inputs);
+    const unseen =
+      unreadable > 0
+        ? ` ${unreadable} tenant(s) with its name and plan could not be read by this token (reads are for users of a tenant), so it cannot tell whether one of them is it.`
+        : "";
+    const verdict =
+      failure.cause instanceof ConflictError
+        ? `An earlier attempt's answer was lost, but no tenant named ${JSON.stringify(body.name)} on plan ${JSON.stringify(body.plan)} that this token can read holds the slug.`
+        : unreadable > 0
+          ? ""
+          : "No tenant with its name and plan holds the slug afterwards: nothing was created.";
+    throw new Error(`${failure.message} ${verdict}${unseen}`.replace(/ +$/, ""), { cause: failure });
+  }
+
+  /** The tenant holding the slug, for a program that opted in with adoptExisting. */
+  async #adopt(inputs: TenantInputs): Promise<ApiTenant> {
+    const { tenant, unreadable } = await this.#call("create", inputs.slug, (client) =>
+      client.findTenantBySlug(inputs.slug, { prefer: (item) => item.name === inputs.name }),
+    );
+    if (tenant) return this.#adoptable(tenant, inputs);
+    const unseen = unreadable > 0 ? ` (${unreadable} tenant(s) could not be read by this token: reads are for users of a tenant)` : "";
+    throw new Error(
+      `Could not adopt CauseFlow tenant ${JSON.stringify(inputs.slug)}: the slug is taken, but by no tenant this token ` +
+        `can see and read${unseen}: another organization's, or one this token's user does not belong to; choose another slug.`,
+    );
   }
 
   /** The holder of the slug, if the program may take it over. */
@@ -170,16 +239,6 @@ export class TenantProvider implements pulumi.dynamic.ResourceProvider {
     const reasons = adoptionConflicts(holder, inputs);
     if (reasons.length > 0) throw new Error(`Could not adopt CauseFlow tenant ${JSON.stringify(inputs.slug)}: ${reasons.join("; ")}.`);
     return holder;
-  }
-
-  #lostAnswerMessage(slug: string, lostAnswer: unknown, holder: ApiTenant | undefined, body: CreateTenantBody): string {
-    const what = describeFailure("create", JSON.stringify(slug), lostAnswer);
-    if (!holder) return `${what} No tenant holds the slug afterwards: nothing was created.`;
-    return (
-      `${what} The answer was lost, and tenant ${holder.tenantId} now holds the slug but differs from what was sent ` +
-      `(${unappliedFields({ name: body.name, plan: body.plan }, holder).join(", ")}), so it is not taken as this program's. If it is yours, set ` +
-      `\`adoptExisting: true\`; otherwise choose another slug.`
-    );
   }
 
   /** CauseFlow has been seen to answer success and drop settings: a write is checked, not trusted. */
@@ -200,9 +259,15 @@ export class TenantProvider implements pulumi.dynamic.ResourceProvider {
     }
   }
 
+  /** The configuration, resolved once; an invalid value fails every call, naming its key. */
+  #settings(): ProviderConfig {
+    this.#config ??= resolveConfig(this.#lookup, process.env);
+    return this.#config;
+  }
+
   #connect(): CauseFlowClient {
     if (this.#client) return this.#client;
-    const config = resolveConfig(this.#lookup, process.env);
+    const config = this.#settings();
     if (config.apiToken === undefined) throw new Error(missingTokenMessage());
     this.#client = new CauseFlowClient({
       baseUrl: config.apiUrl,

@@ -311,3 +311,81 @@ describe("adopting an existing tenant", () => {
     expect(await stack.engine.preview(await stack.tenant({ ...args, adoptExisting: true }))).toMatchObject({ kind: "same" });
   });
 });
+
+describe("validation that matches the world", () => {
+  it("previews an owner email whose domain differs only in case as no change", async () => {
+    const args = fresh();
+    await stack.engine.up(await stack.tenant(args));
+    expect(await stack.engine.preview(await stack.tenant({ ...args, ownerEmail: "owner@ACME.com" }))).toMatchObject({ kind: "same", changed: [] });
+  });
+
+  it("warns that autoRemediation may turn on when the settings are given whole as an Output not known at preview", async () => {
+    const args = fresh();
+    await stack.engine.up(await stack.tenant(args));
+    const [, tenant] = await runProgram(
+      () => {
+        const role = new PendingRole("causeflow");
+        return [role, new causeflow.Tenant("acme", { ...args, settings: role.arn.apply((awsRoleArn) => ({ awsRoleArn, autoRemediation: true })) })];
+      },
+      { preview: true },
+    );
+    const before = stack.host.output.length;
+    await stack.engine.preview(tenant);
+    await expect(stack.host.waitForOutput(/may turn on/, before)).resolves.toMatch(
+      new RegExp(`^warning: autoRemediation may turn on for CauseFlow tenant "${args.slug}": its settings are not known until the update runs\\. If it turns on, approved remediations`),
+    );
+  });
+
+  it("rejects names with control characters or only invisible ones, and regions that are not AWS's, before any request", async () => {
+    const error = await stack.engine.up(await stack.tenant({ ...fresh(), name: "\u200b\u200b", settings: { awsRegion: "xx-foo-99" } })).catch((e) => e);
+    expect(error).toBeInstanceOf(CheckFailedError);
+    expect(error.failures).toEqual([
+      { property: "name", reason: expect.stringMatching(/only invisible characters such as zero-width spaces/) },
+      { property: "settings.awsRegion", reason: expect.stringMatching(/AWS region/) },
+    ]);
+    await expect(stack.engine.up(await stack.tenant({ ...fresh(), settings: { awsRegion: "eusc-de-east-1" } }))).resolves.toMatchObject({ kind: "create" });
+    expect(writes().filter((w) => w.method === "POST")).toHaveLength(1);
+  });
+});
+
+/** CONTRACT.md: reading a tenant is for "a user of that tenant"; the admin who creates tenants is not one. */
+describe("when reads need membership of the tenant", () => {
+  let strict: Stack;
+  beforeAll(async () => {
+    strict = await startStack({}, { readsNeedMembership: true });
+  });
+  afterAll(() => strict.close());
+
+  it("create with settings records the tenant and verifies it from the PATCH's answer", async () => {
+    const args = fresh({ ...acme, settings: { ...acme.settings, autoRemediation: true } });
+    await strict.engine.up(await strict.tenant(args));
+    const [state] = strict.engine.stack.values();
+    expect(strict.emulator.journal.map((entry) => `${entry.method} ${entry.path}`)).toEqual([
+      "POST /v1/tenants",
+      `GET /v1/tenants/${state.id}`,
+      `PATCH /v1/tenants/${state.id}`,
+    ]);
+    expect(strict.emulator.journal[2].body).toEqual({ settings: { ...acme.settings, autoRemediation: true } });
+    expect(state.outputs.settings).toEqual({ ...acme.settings, autoRemediation: true });
+    expect(strict.emulator.store.get(state.id)?.settings).toEqual({ ...acme.settings, autoRemediation: true });
+  });
+
+  it("refresh fails saying which permission is missing, and keeps the tenant", async () => {
+    strict.engine.stack.clear();
+    await strict.engine.up(await strict.tenant(fresh()));
+    const error = await strict.engine.refresh().catch((e) => e);
+    expect(error.message).toMatch(/^Could not read CauseFlow tenant "acme-\d+": HTTP 403 forbidden .*Reading a tenant needs the token of a user of that tenant .*the admin role, which creates and updates tenants, is not enough/);
+    expect(strict.engine.stack.size).toBe(1);
+  });
+
+  it("the admin's write errors keep the advice about the admin role", async () => {
+    strict.engine.stack.clear();
+    const member = await startStack({ "causeflow:apiUrl": strict.emulator.url, "causeflow:apiToken": strict.emulator.memberToken });
+    try {
+      const error = await member.engine.up(await member.tenant(fresh())).catch((e) => e);
+      expect(error.message).toMatch(/HTTP 403 forbidden .*Creating and updating tenants needs the token of a CauseFlow user with the admin role/);
+    } finally {
+      await member.close();
+    }
+  });
+});

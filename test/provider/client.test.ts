@@ -98,19 +98,57 @@ describe("CauseFlowClient against the emulator", () => {
     expect(emulator.stats.connections).toBeLessThanOrEqual(2);
   });
 
-  it("finds a tenant by slug, skipping those it may not read", async () => {
-    for (const slug of ["a", "b", "c"]) await client.createTenant({ ...acme, slug });
+  it("finds a tenant by slug, counting those it may not read, and reads only the candidates asked for", async () => {
+    for (const slug of ["a", "b", "c"]) await client.createTenant({ ...acme, slug, name: `Tenant ${slug}` });
     const [, hidden] = emulator.store.all();
     emulator.faults.failNext({ method: "GET", path: `/v1/tenants/${hidden.tenantId}`, status: 403 });
-    await expect(client.findTenantBySlug("c")).resolves.toMatchObject({ slug: "c" });
-    await expect(client.findTenantBySlug("nobody")).resolves.toBeUndefined();
+    await expect(client.findTenantBySlug("c")).resolves.toMatchObject({ tenant: { slug: "c" }, unreadable: 1 });
+    await expect(client.findTenantBySlug("nobody")).resolves.toEqual({ unreadable: 0 });
+    emulator.journal.length = 0;
+    await expect(client.findTenantBySlug("c", { only: (item) => item.name === "Tenant c" && item.plan === "starter" })).resolves.toMatchObject({ tenant: { slug: "c" } });
+    expect(emulator.journal.map((entry) => entry.path)).toEqual(["/v1/tenants?limit=100", `/v1/tenants/${emulator.store.findBySlug("c")!.tenantId}`]);
   });
 
-  it("does not repeat a POST that failed with a 5xx: it may have created the tenant", async () => {
+  it("sends a POST again after a 5xx: a repeat either creates the tenant or meets 409", async () => {
     emulator.faults.failNext({ method: "POST", status: 503 });
-    await expect(client.createTenant(acme)).rejects.toBeInstanceOf(InternalServerError);
-    // Had the client retried, the second POST would have created the tenant.
-    expect(emulator.store.size).toBe(0);
+    await expect(client.createTenant(acme)).resolves.toMatchObject({ slug: "acme-corp" });
+    expect(emulator.store.size).toBe(1);
+  });
+
+  it("marks the 409 that follows a lost answer, so the caller can tell its own tenant from a taken slug", async () => {
+    emulator.faults.failNext({ method: "POST", drop: "after" });
+    const afterLoss = await client.createTenant(acme).catch((e) => e);
+    expect(afterLoss).toBeInstanceOf(ConflictError);
+    expect(afterLoss.unknownOutcome).toBe(true);
+    const plain = await client.createTenant(acme).catch((e) => e);
+    expect(plain).toBeInstanceOf(ConflictError);
+    expect(plain.unknownOutcome).toBe(false);
+  });
+
+  it("marks a 5xx that outlasts the retries as an unknown outcome, and a 4xx as none", async () => {
+    const limited = new CauseFlowClient({ baseUrl: emulator.url, token: emulator.adminToken, retry: { ...fastRetry, maxAttempts: 2 } });
+    emulator.faults.failNext({ method: "POST", status: 503, count: 2 });
+    await expect(limited.createTenant(acme).catch((e) => e)).resolves.toMatchObject({ status: 503, unknownOutcome: true });
+    await expect(limited.createTenant({ ...acme, slug: "Bad Slug" }).catch((e) => e)).resolves.toMatchObject({ status: 400, unknownOutcome: false });
+    await limited.close();
+  });
+
+  it("confirms that the base URL serves the tenant API, once per client", async () => {
+    await expect(client.probeTenantApi()).resolves.toEqual({ serves: true });
+    await client.probeTenantApi();
+    expect(emulator.journal.filter((entry) => entry.path === "/v1/tenants?limit=1")).toHaveLength(1);
+    const wrongBase = new CauseFlowClient({ baseUrl: `${emulator.url}/v1`, token: emulator.adminToken, retry: fastRetry });
+    await expect(wrongBase.probeTenantApi()).resolves.toEqual({
+      serves: false,
+      request: { method: "GET", url: `${emulator.url}/v1/v1/tenants?limit=1` },
+      answer: expect.stringMatching(/^HTTP 404 not_found/),
+    });
+    await wrongBase.close();
+  });
+
+  it("puts the method and URL it called on API errors", async () => {
+    const error = await client.getTenant("ten_missing").catch((e) => e);
+    expect(error.request).toEqual({ method: "GET", url: `${emulator.url}/v1/tenants/ten_missing` });
   });
 });
 
@@ -142,6 +180,21 @@ describe("CauseFlowClient against a misbehaving server", () => {
     const error = await echo.getTenant("ten_1").catch((e) => e);
     await echo.close();
     expect(error.message).toContain("[redacted]");
+    expect(JSON.stringify({ ...error, message: error.message, stack: error.stack })).not.toContain(token);
+  });
+
+  it("never puts the token in an error when the server echoes it with JSON escapes, anywhere in the body", async () => {
+    const token = "secret-token-value";
+    // Every character as \uXXXX: the raw text never contains the token, the parsed strings do.
+    const escaped = [...token].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+    const body = `{"error":"forbidden","message":"token ${escaped} refused","details":{"seen":["${escaped}"],"${escaped}":{"deep":"${escaped}"}}}`;
+    expect(body).not.toContain(token);
+    const url = await serve((_req, res) => res.writeHead(403).end(body));
+    const echo = new CauseFlowClient({ baseUrl: url, token });
+    const error = await echo.getTenant("ten_1").catch((e) => e);
+    await echo.close();
+    expect(error.message).toContain("token [redacted] refused");
+    expect(error.details).toEqual({ seen: ["[redacted]"], "[redacted]": { deep: "[redacted]" } });
     expect(JSON.stringify({ ...error, message: error.message, stack: error.stack })).not.toContain(token);
   });
 

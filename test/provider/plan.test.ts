@@ -1,5 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
-import { adoptionConflicts, checkTenant, diffTenant, inputsFromOutputs, planCreate, planPatch, previewWarnings, propertyPath, toOutputs, unappliedFields } from "../../provider/plan";
+import {
+  adoptionConflicts,
+  checkTenant,
+  CREATION_TIME_ALLOWANCE_MS,
+  diffTenant,
+  inputsFromOutputs,
+  planCreate,
+  planPatch,
+  previewWarnings,
+  propertyPath,
+  provenanceDoubts,
+  sameEmailAddress,
+  toOutputs,
+  unappliedFields,
+} from "../../provider/plan";
 import { UNKNOWN, type ApiTenant, type TenantInputs } from "../../provider/schema";
 
 const valid = { name: "Acme Corp", slug: "acme-corp", ownerEmail: "owner@acme.com" };
@@ -26,7 +40,13 @@ describe("checkTenant", () => {
     [{ slug: "Acme_Corp" }, "slug", /lowercase letters, digits and hyphens/],
     [{ ownerEmail: "not-an-email" }, "ownerEmail", /valid email/],
     [{ plan: "gold" }, "plan", /starter, pro, business, enterprise/],
-    [{ name: "   " }, "name", /empty or blank/],
+    [{ name: "   " }, "name", /must contain a visible character: it is empty, blank, or only invisible characters/],
+    [{ name: "\u200b\u200b\u200b" }, "name", /only invisible characters such as zero-width spaces/],
+    [{ name: "\u3164" }, "name", /only invisible characters/],
+    [{ name: "Acme\u0000Corp" }, "name", /must not contain control characters such as a newline, a tab or NUL/],
+    [{ name: "Acme\nCorp" }, "name", /must not contain control characters/],
+    [{ settings: { awsRegion: "xx-foo-99" } }, "settings.awsRegion", /AWS region/],
+    [{ settings: { awsRegion: "us-est-1" } }, "settings.awsRegion", /AWS region/],
     [{ name: 42 }, "name", /must be a string, got number/],
     [{ settings: { awsRoleArn: "arn:aws:iam::12:role/x" } }, "settings.awsRoleArn", /IAM role ARN/],
     [{ settings: { awsRoleArn: "arn:aws:s3:::bucket" } }, "settings.awsRoleArn", /IAM role ARN/],
@@ -52,6 +72,17 @@ describe("checkTenant", () => {
     expect(checkTenant({}, { ...valid, settings }).failures).toEqual([]);
   });
 
+  it.each(["us-east-1", "us-gov-west-1", "eusc-de-east-1", "ap-southeast-7", "mx-central-1", "cn-northwest-1", "us-isob-east-1", "il-central-1", "ca-west-1"])(
+    "accepts the region name %s",
+    (awsRegion) => {
+      expect(checkTenant({}, { ...valid, settings: { awsRegion } }).failures).toEqual([]);
+    },
+  );
+
+  it("accepts names with accents, emoji and inner zero-width characters", () => {
+    for (const name of ["Zürich Ärzte", "Acme 🚀", "Ac\u200bme", "株式会社"]) expect(checkTenant({}, { ...valid, name }).failures).toEqual([]);
+  });
+
   it("lets unknown values through at any depth during preview", () => {
     expect(checkTenant({}, { ...valid, slug: UNKNOWN }).failures).toEqual([]);
     expect(checkTenant({}, { ...valid, settings: UNKNOWN }).failures).toEqual([]);
@@ -73,6 +104,11 @@ describe("checkTenant", () => {
     expect(failures.ownerEmail).toMatch(/collide on slug "acme-corp"/);
     expect(failures.ownerEmail).toMatch(/new slug/);
     expect(failures.plan).toMatch(/change the plan in CauseFlow and run `pulumi refresh`/);
+  });
+
+  it("treats an owner email whose domain differs only in case as no change", () => {
+    expect(failuresOf({ ...valid, ownerEmail: "owner@ACME.Com" }, valid)).toEqual({});
+    expect(Object.keys(failuresOf({ ...valid, ownerEmail: "Owner@acme.com" }, valid))).toEqual(["ownerEmail"]);
   });
 
   it("allows owner email and plan to change together with the slug (a replacement)", () => {
@@ -186,7 +222,16 @@ describe("previewWarnings", () => {
     expect(previewWarnings.autoRemediation({}, on)).toMatch(/^CauseFlow tenant "acme-corp" is created with autoRemediation on: .*without an additional human confirmation step\.$/);
     expect(previewWarnings.autoRemediation({ slug: "acme-corp", settings: { autoRemediation: false } }, on)).toMatch(/^autoRemediation turns on for CauseFlow tenant "acme-corp"/);
     expect(previewWarnings.autoRemediation(on, on)).toBeUndefined();
-    expect(previewWarnings.autoRemediation({}, { settings: { autoRemediation: UNKNOWN } })).toBeUndefined();
+    expect(previewWarnings.autoRemediation({}, { slug: "acme-corp", settings: { autoRemediation: false } })).toBeUndefined();
+  });
+
+  it("warns that autoRemediation may turn on when its value, or the whole settings, is not known yet", () => {
+    const old = { slug: "acme-corp", settings: { autoRemediation: false } };
+    expect(previewWarnings.autoRemediation(old, { slug: "acme-corp", settings: UNKNOWN })).toMatch(
+      /^autoRemediation may turn on for CauseFlow tenant "acme-corp": its settings are not known until the update runs\. If it turns on, approved remediations will execute automatically/,
+    );
+    expect(previewWarnings.autoRemediation({}, { slug: "acme-corp", settings: { autoRemediation: UNKNOWN } })).toMatch(/may turn on .*: the value is not known/);
+    expect(previewWarnings.autoRemediation({ slug: "acme-corp", settings: { autoRemediation: true } }, { slug: "acme-corp", settings: UNKNOWN })).toBeUndefined();
   });
 });
 
@@ -234,6 +279,54 @@ describe("unappliedFields", () => {
   });
   it("compares the plan only when asked to", () => {
     expect(unappliedFields({ name: "Acme" }, { ...actual, plan: "community" })).toEqual([]);
+  });
+});
+
+describe("sameEmailAddress", () => {
+  it("ignores the case of the domain only", () => {
+    expect(sameEmailAddress("owner@ACME.com", "owner@acme.COM")).toBe(true);
+    expect(sameEmailAddress("Owner@acme.com", "owner@acme.com")).toBe(false);
+    expect(sameEmailAddress("a@b.com", "a@c.com")).toBe(false);
+  });
+});
+
+describe("provenanceDoubts", () => {
+  const sentAt = Date.parse("2026-12-01T10:00:00Z");
+  const sent = { name: "Acme", slug: "acme", ownerEmail: "o@acme.com", plan: "pro", settings: { awsRegion: "us-east-1", awsExternalId: "ext-secret-1" } };
+  const found: ApiTenant = {
+    tenantId: "ten_1",
+    name: "Acme",
+    slug: "acme",
+    plan: "pro",
+    status: "active",
+    createdAt: "2026-12-01T10:00:01Z",
+    settings: { awsRegion: "us-east-1", awsExternalId: "ext-secret-1", autoRemediation: false },
+  };
+
+  it("finds nothing against the tenant the lost POST created", () => {
+    expect(provenanceDoubts(sent, found, sentAt)).toEqual([]);
+  });
+
+  it("lets a setting CauseFlow did not store pass, since verification repairs it, but not one it holds otherwise", () => {
+    expect(provenanceDoubts(sent, { ...found, settings: { awsRegion: "us-east-1", autoRemediation: false } }, sentAt)).toEqual([]);
+    const doubts = provenanceDoubts(sent, { ...found, settings: { ...found.settings, awsExternalId: "someone-elses" } }, sentAt);
+    expect(doubts).toEqual(["its settings.awsExternalId differs from the one sent"]);
+    expect(doubts.join()).not.toMatch(/ext-secret-1|someone-elses/);
+  });
+
+  it("names each field that differs from what was sent", () => {
+    expect(provenanceDoubts(sent, { ...found, name: "Acme Inc", plan: "business" }, sentAt)).toEqual([
+      'its name is "Acme Inc", not "Acme"',
+      'its plan is "business", not "pro"',
+    ]);
+  });
+
+  it("refuses a tenant created before the first POST left, beyond the allowance", () => {
+    const justBefore = new Date(sentAt - CREATION_TIME_ALLOWANCE_MS + 1000).toISOString();
+    expect(provenanceDoubts(sent, { ...found, createdAt: justBefore }, sentAt)).toEqual([]);
+    const earlier = new Date(sentAt - CREATION_TIME_ALLOWANCE_MS - 1000).toISOString();
+    expect(provenanceDoubts(sent, { ...found, createdAt: earlier }, sentAt)).toEqual([expect.stringMatching(/^it was created at .*, before this program's first POST left/)]);
+    expect(provenanceDoubts(sent, { ...found, createdAt: "yesterday" }, sentAt)).toEqual(['its creation time "yesterday" cannot be read']);
   });
 });
 

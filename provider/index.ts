@@ -3,6 +3,7 @@ import { TenantProvider } from "./tenantProvider";
 
 export { TenantProvider, PartialFailure } from "./tenantProvider";
 export { CauseFlowClient } from "./client";
+export { checkTenant, type CheckFailure } from "./plan";
 export type { ClientOptions, CreateTenantBody, UpdateTenantBody, TenantPage } from "./client";
 export * from "./errors";
 export * from "./schema";

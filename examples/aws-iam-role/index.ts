@@ -1,10 +1,10 @@
 /**
  * One CauseFlow tenant linked to an IAM role in this stack's AWS account: run once per account.
- * Pulumi calls the exported function (see main.js) and makes what it returns the stack outputs.
+ * Pulumi calls the exported function and makes what it returns the stack outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as causeflow from "@causeflow/pulumi";
-import { CauseflowAwsRole } from "./causeflowAwsRole";
+import { CauseflowAwsRole } from "@causeflow/pulumi/aws";
 
 export = function main() {
   const config = new pulumi.Config();

@@ -1,34 +1,37 @@
 /**
  * The fleet file: every tenant a platform team manages, one entry each. Parsing and validation
- * live here, apart from the program, so they can be tested without Pulumi.
+ * live here, apart from the program, so they can be tested without Pulumi. An entry's tenant
+ * fields go through the provider's own check, so the rules and their wording are the ones
+ * `causeflow.Tenant` has; this file checks only what the fleet adds, worded the same way.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { z } from "zod";
-import { settingsSchema, tenantInputsSchema } from "@causeflow/pulumi/provider";
+import { checkTenant, type TenantInputs, type TenantSettings } from "@causeflow/pulumi/provider";
 
-/** One entry: the tenant's own fields, checked by the provider's rules, plus what the fleet adds. */
-export const fleetEntrySchema = tenantInputsSchema.pick({ slug: true, name: true, ownerEmail: true, plan: true }).extend({
+/** The tenant's own fields, checked by the provider as they are. */
+const TENANT_FIELDS = ["slug", "name", "ownerEmail", "plan"] as const;
+const ENTRY_FIELDS = [...TENANT_FIELDS, "production", "aws"];
+/** Each field of an entry's `aws` block, and the tenant setting it is checked as. */
+const AWS_SETTINGS = { region: "awsRegion", autoRemediation: "autoRemediation" } as const satisfies Record<string, keyof TenantSettings>;
+
+export interface FleetEntry extends Pick<TenantInputs, (typeof TENANT_FIELDS)[number]> {
   /** Protects the tenant (and its AWS role) from removal by `pulumi up` or `pulumi destroy`. */
-  production: z.boolean({ error: "must be true or false" }).default(false),
+  production: boolean;
   /** Links the tenant to its own IAM role, created in the stack's AWS account. */
-  aws: z
-    .strictObject({
-      region: settingsSchema.shape.awsRegion.unwrap(),
-      autoRemediation: z.boolean({ error: "must be true or false" }).optional(),
-    })
-    .optional(),
-});
-export type FleetEntry = z.output<typeof fleetEntrySchema>;
+  aws?: { region: string; autoRemediation?: boolean };
+}
+
+type Mapping = Record<string, unknown>;
 
 /**
- * Reads a fleet file (YAML or JSON, which YAML includes). Throws one error listing every invalid
- * entry by index and slug, with the field and what it must be, before any resource exists.
+ * Reads a fleet file (YAML or JSON, which YAML includes; merge keys such as `<<: *defaults`
+ * work). Throws one error listing every invalid entry by index and slug, with the field and what
+ * it must be, before any resource exists.
  */
 export function parseFleet(text: string, fileName: string): FleetEntry[] {
   let document: unknown;
   try {
-    document = parse(text);
+    document = parse(text, { merge: true });
   } catch (error) {
     throw new Error(`${fileName} is not valid YAML: ${(error as Error).message}`);
   }
@@ -40,19 +43,20 @@ export function parseFleet(text: string, fileName: string): FleetEntry[] {
   const entries: FleetEntry[] = [];
   const indexBySlug = new Map<string, number>();
   raw.forEach((item: unknown, index) => {
-    const result = fleetEntrySchema.safeParse(item);
-    if (!result.success) {
-      for (const issue of result.error.issues) problems.push(`${entryLabel(item, index)}: ${describeIssue(issue, item)}`);
+    const label = entryLabel(item, index);
+    const checked = checkEntry(item);
+    if ("problems" in checked) {
+      problems.push(...checked.problems.map((problem) => `${label}: ${problem}`));
       return;
     }
-    const { slug } = result.data;
+    const { slug } = checked.entry;
     const first = indexBySlug.get(slug);
     if (first !== undefined) {
-      problems.push(`${entryLabel(item, index)}: slug is also used by tenants[${first}]; give each tenant its own slug (slugs are unique in CauseFlow)`);
+      problems.push(`${label}: slug is also used by tenants[${first}]; give each tenant its own slug (slugs are unique in CauseFlow)`);
       return;
     }
     indexBySlug.set(slug, index);
-    entries.push(result.data);
+    entries.push(checked.entry);
   });
   if (problems.length > 0) {
     throw new Error(`${fileName}: fix these entries; nothing was created or changed:\n  ${problems.join("\n  ")}`);
@@ -65,18 +69,54 @@ export function fleetResourceOptions(entry: FleetEntry): pulumi.ResourceOptions 
   return { protect: entry.production };
 }
 
+/** One entry with the defaults filled in, or each of its problems as "<field> <reason>". */
+function checkEntry(item: unknown): { entry: FleetEntry } | { problems: string[] } {
+  if (!isMapping(item)) return { problems: [`must be a mapping of fields (${ENTRY_FIELDS.join(", ")}), got ${describe(item)}`] };
+  const problems = unknownFields(item, ENTRY_FIELDS, "", "a fleet entry");
+  const { production = false, aws } = item;
+  if (typeof production !== "boolean") problems.push(`production must be a boolean, got ${describe(production)}`);
+  const settings: Mapping = {};
+  if (Object.hasOwn(item, "aws")) {
+    if (!isMapping(aws)) problems.push(`aws must be an object, got ${describe(aws)}; remove it for a tenant without an AWS role`);
+    else {
+      problems.push(...unknownFields(aws, Object.keys(AWS_SETTINGS), "aws.", "aws"));
+      // null is no value, as the provider's check takes it: `region:` left empty in YAML.
+      if (aws.region === undefined || aws.region === null) problems.push("aws.region is required: set aws.region on the tenant");
+      for (const [field, setting] of Object.entries(AWS_SETTINGS)) settings[setting] = aws[field];
+    }
+  }
+  const tenant = Object.fromEntries(TENANT_FIELDS.filter((field) => Object.hasOwn(item, field)).map((field) => [field, item[field]]));
+  const { inputs, failures } = checkTenant({}, { ...tenant, settings });
+  problems.push(...failures.map(({ property, reason }) => `${fleetField(property)} ${reason}`));
+  if (problems.length > 0) return { problems };
+  const { slug, name, ownerEmail, plan } = inputs as TenantInputs;
+  return { entry: { slug, name, ownerEmail, plan, production: production as boolean, ...(aws !== undefined && { aws: aws as FleetEntry["aws"] }) } };
+}
+
+/** The fleet's name for a property the provider's check names: `settings.awsRegion` is `aws.region`. */
+function fleetField(property: string): string {
+  const field = Object.entries(AWS_SETTINGS).find(([, setting]) => property === `settings.${setting}`)?.[0];
+  return field === undefined ? property : `aws.${field}`;
+}
+
+function unknownFields(mapping: Mapping, known: readonly string[], prefix: string, where: string): string[] {
+  return Object.keys(mapping)
+    .filter((key) => !known.includes(key))
+    .map((key) => `${prefix}${key} is not a field of ${where}; the fields are ${known.join(", ")}`);
+}
+
 function entryLabel(item: unknown, index: number): string {
-  const slug = (item as { slug?: unknown } | null)?.slug;
+  const slug = isMapping(item) ? item.slug : undefined;
   return typeof slug === "string" ? `tenants[${index}] (slug ${JSON.stringify(slug)})` : `tenants[${index}] (no slug)`;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, item: unknown): string {
-  if (issue.code === "unrecognized_keys") {
-    const where = issue.path.length > 0 ? `${issue.path.join(".")}.` : "";
-    return issue.keys.map((key) => `unknown field "${where}${key}"; check its spelling against the fields in the README`).join("; ");
-  }
-  const field = issue.path.join(".");
-  if (!field) return "must be a mapping of fields (slug, name, ownerEmail, ...)";
-  const value = issue.path.reduce<unknown>((parent, key) => (parent as Record<PropertyKey, unknown> | undefined)?.[key], item);
-  return value === undefined ? `${field} is required` : `${field} ${issue.message}`;
+function isMapping(value: unknown): value is Mapping {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A value as the provider's check describes one: `null`, `an array`, `string "yes"`. */
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value).slice(0, 40)}`;
 }

@@ -2,12 +2,12 @@
  * Every tenant of the fleet file as a causeflow.Tenant, named by its slug, so adding an entry
  * creates one tenant and editing one updates only it. Entries with `aws` also get their own
  * IAM role (CauseflowAwsRole) in this stack's AWS account. Pulumi calls the exported function
- * (see main.js) and makes what it returns the stack outputs.
+ * and makes what it returns the stack outputs.
  */
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as causeflow from "@causeflow/pulumi";
-import { CauseflowAwsRole } from "../aws-iam-role/causeflowAwsRole";
+import { CauseflowAwsRole } from "@causeflow/pulumi/aws";
 import { fleetResourceOptions, parseFleet } from "./fleet";
 
 export = function main() {

@@ -1,9 +1,10 @@
 /**
  * The root program with the real Pulumi CLI, where one is installed: `pulumi preview` and
- * `pulumi up` on a local backend against the emulator. Skips cleanly without a `pulumi` binary.
+ * `pulumi up` on a local backend against the emulator, after the build the README asks for.
+ * Skips cleanly without a `pulumi` binary, and says so.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -19,15 +20,23 @@ function hasPulumi(): boolean {
   }
 }
 
-const describeWithCli = hasPulumi() ? describe : describe.skip;
+const cliFound = hasPulumi();
+// A skipped describe shows in jest's summary only as a count: say why, once, where it is read.
+if (!cliFound) process.stderr.write("test/cli/pulumi.test.ts: skipped, no `pulumi` on PATH (install the Pulumi CLI to run it)\n");
+const describeWithCli = cliFound ? describe : describe.skip;
 
 describeWithCli("the root program with the Pulumi CLI", () => {
   let emulator: RunningEmulator;
-  const home = mkdtempSync(path.join(tmpdir(), "cf-pulumi-"));
-  const env = { ...process.env, PULUMI_BACKEND_URL: `file://${home}`, PULUMI_CONFIG_PASSPHRASE: "test", PULUMI_HOME: home };
+  let home: string;
+  let env: NodeJS.ProcessEnv;
   const pulumi = (...args: string[]) => promisify(execFile)("pulumi", [...args, "--non-interactive"], { cwd: REPO_ROOT, env });
 
   beforeAll(async () => {
+    // Made here, not in the describe's body, which jest runs even when the describe is skipped.
+    home = mkdtempSync(path.join(tmpdir(), "cf-pulumi-"));
+    env = { ...process.env, PULUMI_BACKEND_URL: `file://${home}`, PULUMI_CONFIG_PASSPHRASE: "test", PULUMI_HOME: home };
+    // The root project's main is getting-started's compiled program.
+    await promisify(execFile)("npm", ["run", "build"], { cwd: path.join(REPO_ROOT, "examples", "getting-started") });
     emulator = await startEmulator();
     await pulumi("stack", "init", "cli-test");
     await pulumi("config", "set", "causeflow:apiUrl", emulator.url);
@@ -36,6 +45,7 @@ describeWithCli("the root program with the Pulumi CLI", () => {
   afterAll(async () => {
     await pulumi("stack", "rm", "--yes", "--force").catch(() => undefined);
     await emulator?.close();
+    rmSync(home, { recursive: true, force: true });
   });
 
   it("creates the tenant with `pulumi up` and then previews no changes", async () => {

@@ -63,6 +63,18 @@ export async function runExample<Outputs>(
   return { registrations, outputs: outputs as Outputs, byType };
 }
 
+/** The npm packages these TypeScript files import (`@scope/name` or `name`), Node's built-ins and relative paths left out. */
+export function packagesImportedBy(files: string[]): string[] {
+  const packages = new Set<string>();
+  for (const file of files) {
+    for (const [, specifier] of readFileSync(file, "utf8").matchAll(/(?:\bfrom\s+|(?<![.\w$])require\()"([^"]+)"/g)) {
+      if (specifier.startsWith(".") || specifier.startsWith("node:")) continue;
+      packages.add(specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/"));
+    }
+  }
+  return [...packages].sort();
+}
+
 /** Resolves an output of the program (a stack output) to its value. */
 export function resolve<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((done) => output.apply(done));

@@ -1,11 +1,13 @@
 /**
- * The IAM role CauseFlow assumes in a customer's AWS account: trusted by CauseFlow's principal
- * only, with the external ID CauseFlow passes, and the permissions CauseFlow documents.
+ * `@causeflow/pulumi/aws`: the IAM role CauseFlow assumes in a customer's AWS account, trusted by
+ * CauseFlow's principal only, with the external ID CauseFlow passes, and the permissions CauseFlow
+ * documents. A subpath of its own, never imported by the main entry, so that programs using only
+ * `Tenant` need neither @pulumi/aws nor @pulumi/random (optional peer dependencies).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
-import type * as causeflow from "@causeflow/pulumi";
+import type { TenantSettingsArgs } from "./tenant";
 
 /** The read-only actions CauseFlow documents for investigating an account. */
 export const readOnlyActions = [
@@ -109,7 +111,7 @@ export class CauseflowAwsRole extends pulumi.ComponentResource {
    */
   readonly externalId: pulumi.Output<string>;
   /** The settings that link a tenant to this role. */
-  readonly tenantSettings: causeflow.TenantSettingsArgs;
+  readonly tenantSettings: TenantSettingsArgs;
 
   constructor(name: string, args: CauseflowAwsRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("causeflow:aws:CauseflowAwsRole", name, {}, opts);

@@ -296,17 +296,25 @@ export const previewWarnings = {
   },
 };
 
+/** When a tenant leaves the stack: it stays in CauseFlow, which cannot delete tenants. */
+export function removalWarning(id: string, outputs: Props): string {
+  return (
+    `CauseFlow tenant ${JSON.stringify(own(outputs, "slug"))} (${id}) was removed from the Pulumi stack but still exists ` +
+    `in CauseFlow: the API has no way to delete a tenant. Suspend or remove it from the CauseFlow dashboard if it is no longer needed.`
+  );
+}
+
 /**
  * The outputs for a tenant as the API returned it. `settings` holds the keys the program manages,
  * with the API's values; a response without settings (POST documents none) keeps what was sent.
- * The API never returns ownerEmail, so it comes from the inputs.
+ * The API never returns ownerEmail, so it comes from the inputs (none for an import).
  */
-export function toOutputs(tenant: ApiTenant, managed: { ownerEmail: string; settings?: TenantSettings }): TenantOutputs {
+export function toOutputs(tenant: ApiTenant, managed: { ownerEmail?: string; settings?: TenantSettings }): TenantOutputs {
   const outputs: TenantOutputs = {
     tenantId: tenant.tenantId,
     name: tenant.name,
     slug: tenant.slug,
-    ownerEmail: managed.ownerEmail,
+    ...(managed.ownerEmail === undefined ? {} : { ownerEmail: managed.ownerEmail }),
     plan: tenant.plan,
     status: tenant.status,
     createdAt: tenant.createdAt,

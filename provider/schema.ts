@@ -68,8 +68,10 @@ export const tenantInputsSchema = z.strictObject({
 export type TenantInputs = z.output<typeof tenantInputsSchema>;
 
 /** What the provider stores as the resource's outputs. `settings` holds only the keys the program manages. */
-export interface TenantOutputs extends Omit<TenantInputs, "plan" | "adoptExisting"> {
+export interface TenantOutputs extends Omit<TenantInputs, "plan" | "adoptExisting" | "ownerEmail"> {
   tenantId: string;
+  /** The program's: the API never returns it, so a tenant imported or looked up has none. */
+  ownerEmail?: string;
   /** As the API reports it; the API has used labels beyond the documented four. */
   plan: string;
   status: string;

@@ -54,7 +54,7 @@ describe("a stack moved to another checkout, after an upgrade of the package", (
       writeFileSync(target, text.replace(from, to));
     };
     upgrade("plan.js", "status: tenant.status,", 'status: tenant.status + " (read by v2)",');
-    upgrade("tenantProvider.js", "was removed from the Pulumi stack", "was removed (by v2) from the Pulumi stack");
+    upgrade("plan.js", "was removed from the Pulumi stack", "was removed (by v2) from the Pulumi stack");
 
     const host = await ProviderHost.start({ cwd: program });
     try {

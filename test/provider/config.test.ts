@@ -1,7 +1,8 @@
-import { DEFAULT_API_URL, missingTokenMessage, resolveConfig } from "../../provider/config";
+import { DEFAULT_API_URL, missingTokenMessage, readConfig, resolveConfig } from "../../provider/config";
 
 const none = () => undefined;
-const stack = (values: Record<string, string>) => (key: string) => values[key];
+/** Stack config as the dynamic provider reads it: `causeflow:<name>`. */
+const stack = (values: Record<string, string>) => (name: string) => values[`causeflow:${name}`];
 
 describe("resolveConfig", () => {
   it("uses the documented defaults", () => {
@@ -45,6 +46,22 @@ describe("resolveConfig", () => {
     );
     expect(resolveConfig(stack({ "causeflow:apiUrl": "http://10.0.0.5" }), { CAUSEFLOW_ALLOW_INSECURE_HTTP: "true" }).apiUrl.host).toBe("10.0.0.5");
     expect(() => resolveConfig(stack({ "causeflow:allowInsecureHttp": "yes" }), {})).toThrow(/must be true or false/);
+  });
+
+  it("reports every invalid setting by name, for CheckConfig", () => {
+    expect(readConfig(stack({ "causeflow:maxAttempts": "0", "causeflow:apiUrl": "ftp://x", "causeflow:requestTimeout": "30" }), {})).toEqual({
+      failures: [
+        { name: "apiUrl", reason: expect.stringMatching(/must be an http\(s\) URL/) },
+        { name: "maxAttempts", reason: expect.stringMatching(/must be a whole number/) },
+      ],
+    });
+  });
+
+  it("refuses a base URL that ends in /v1, saying why", () => {
+    for (const url of ["https://api.causeflow.ai/v1", "https://api.causeflow.ai/v1/", "https://proxy.example/causeflow/V1"]) {
+      expect(() => resolveConfig(stack({ "causeflow:apiUrl": url }), {})).toThrow(/causeflow:apiUrl ends in \/v1 .*: give the API's base URL without it, such as https:\/\/api\.causeflow\.ai; the provider adds \/v1 to every path itself/);
+    }
+    expect(resolveConfig(stack({ "causeflow:apiUrl": "https://proxy.example/v1-api" }), {}).apiUrl.pathname).toBe("/v1-api");
   });
 
   it("says how to set a missing token", () => {

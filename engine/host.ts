@@ -1,6 +1,8 @@
 /**
- * The dynamic-provider host that `pulumi up` launches (`@pulumi/pulumi/cmd/dynamic-provider`),
- * started and called over gRPC exactly as the engine does, without the Pulumi CLI.
+ * A resource provider started and called over gRPC exactly as the engine does, without the
+ * Pulumi CLI: the dynamic-provider host that `pulumi up` launches for `causeflow.Tenant`
+ * (`@pulumi/pulumi/cmd/dynamic-provider`), or the `causeflow` plugin, through its bin or its
+ * PulumiPlugin.yaml folder, beside a small engine that records the plugin's Log calls.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
@@ -8,6 +10,9 @@ import * as path from "node:path";
 import { createInterface } from "node:readline";
 import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { EngineService } from "@pulumi/pulumi/proto/engine_grpc_pb";
+import type { LogRequest } from "@pulumi/pulumi/proto/engine_pb";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import { Status } from "@pulumi/pulumi/proto/status_pb";
@@ -20,6 +25,33 @@ export interface HostOptions {
   project?: string;
   env?: NodeJS.ProcessEnv;
 }
+
+export interface PluginOptions {
+  /** The Pulumi program's directory, where the engine starts plugins. */
+  cwd: string;
+  /** Through package.json's `bin`, or through the PulumiPlugin.yaml folder, as the nodejs language host runs it. */
+  via?: "bin" | "run-plugin";
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A `Log` call the plugin made to the engine. */
+export interface LogEntry {
+  severity: number;
+  message: string;
+  urn: string;
+}
+
+export interface DiffAnswer {
+  changes: "some" | "none" | "unknown";
+  replaces: string[];
+  /** Top-level properties that changed. */
+  diffs: string[];
+  /** Property path to kind (`ADD`, `UPDATE`, `UPDATE_REPLACE`, …), when the provider computed one. */
+  detailedDiff?: Record<string, string>;
+}
+
+const KIND_NAMES = Object.fromEntries(Object.entries(proto.PropertyDiff.Kind).map(([name, value]) => [value, name]));
+const PACKAGE_ROOT = path.dirname(require.resolve("@causeflow/pulumi/package.json"));
 
 /** A provider call that failed. `partial` is set when the resource exists anyway (ErrorResourceInitFailed). */
 export class HostCallError extends Error {
@@ -34,11 +66,19 @@ export class HostCallError extends Error {
 
 export class ProviderHost {
   private constructor(
+    /** The dynamic-provider host, or the plugin (which takes secrets, and previews creates and updates). */
+    readonly kind: "dynamic" | "plugin",
     private readonly child: ChildProcess,
     private readonly client: ResourceProviderClient,
-    /** Every line the host printed after its port, stdout and stderr alike: what the CLI shows the user. */
+    /**
+     * What the CLI shows the user: every line the dynamic host printed after its port (stdout and
+     * stderr alike), or each warning the plugin logged to the engine, as `warning: <message>`.
+     */
     readonly output: string[],
     private readonly lines: EventEmitter,
+    /** The plugin's Log calls, with their URNs; none for the dynamic host, which prints instead. */
+    readonly logs: LogEntry[] = [],
+    private readonly engine?: grpc.Server,
   ) {}
 
   /** The host's process id, to read its memory use. */
@@ -80,36 +120,117 @@ export class ProviderHost {
   static async start(options: HostOptions): Promise<ProviderHost> {
     const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
     // The engine kills its plugins; whatever starts this host may be killed before it can.
-    const lifeline = path.join(path.dirname(require.resolve("@causeflow/pulumi/package.json")), "dist", "provider", "exitWithParent.js");
-    // The provider is configured explicitly here; CAUSEFLOW_* variables of this process (a
-    // developer's real token, say) must not reach it unasked.
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("CAUSEFLOW_")));
-    const child = spawn(process.execPath, ["--require", lifeline, entry, "127.0.0.1:0"], {
-      cwd: options.cwd,
-      env: { ...inherited, ...options.env, PULUMI_NODEJS_PROJECT: options.project ?? "causeflow" },
-      stdio: ["ignore", "pipe", "pipe"],
+    const lifeline = path.join(PACKAGE_ROOT, "dist", "provider", "exitWithParent.js");
+    const child = spawnProvider(["--require", lifeline, entry, "127.0.0.1:0"], options.cwd, {
+      ...options.env,
+      PULUMI_NODEJS_PROJECT: options.project ?? "causeflow",
     });
-    const lines = createInterface({ input: child.stdout! });
     const output = new EventEmitter();
-    const record = (line: string) => output.emit("line", line);
     const printed: string[] = [];
     output.on("line", (line: string) => printed.push(line));
-    createInterface({ input: child.stderr! }).on("line", record);
-    const port = await new Promise<string>((resolve, reject) => {
-      child.once("exit", (code) => reject(new Error(`provider host exited with ${code} before serving: ${printed.join("\n")}`)));
-      lines.once("line", resolve);
-    });
-    lines.on("line", record);
-    const client = new ResourceProviderClient(`127.0.0.1:${port.trim()}`, grpc.credentials.createInsecure());
-    return new ProviderHost(child, client, printed, output);
+    createInterface({ input: child.stderr! }).on("line", (line) => output.emit("line", line));
+    const port = await portOf(child, () => printed.join("\n"));
+    createInterface({ input: child.stdout! }).on("line", (line) => output.emit("line", line));
+    const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    return new ProviderHost("dynamic", child, client, printed, output);
   }
 
-  /** Stack config as the engine sends it: namespaced keys, secrets already in the clear. */
-  async configure(config: Record<string, string>): Promise<void> {
+  /**
+   * Starts the `causeflow` plugin as the engine does, with the address of a small engine that
+   * records its Log calls; what it prints after its port (kept by the CLI at debug verbosity
+   * only) is not shown to the user, so a warning reaches `output` only through Log.
+   */
+  static async startPlugin(options: PluginOptions): Promise<ProviderHost> {
+    const logs: LogEntry[] = [];
+    const output = new EventEmitter();
+    const warnings: string[] = [];
+    output.on("line", (line: string) => warnings.push(line));
+    const engine = new grpc.Server();
+    engine.addService(EngineService, {
+      log(call: grpc.ServerUnaryCall<LogRequest, Empty>, callback: grpc.sendUnaryData<Empty>) {
+        const { severity, message, urn } = call.request.toObject();
+        logs.push({ severity, message, urn });
+        output.emit("line", `warning: ${message}`);
+        callback(null, new Empty());
+      },
+    });
+    const enginePort = await new Promise<number>((resolve, reject) =>
+      engine.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
+    );
+    // As the engine passes them: flags first, its address last.
+    const engineArgs = ["--logtostderr", "-v=9", `127.0.0.1:${enginePort}`];
+    const { bin } = require("@causeflow/pulumi/package.json") as { bin: Record<string, string> };
+    const args =
+      options.via === "run-plugin"
+        ? [require.resolve("@pulumi/pulumi/cmd/run-plugin"), path.join(PACKAGE_ROOT, "plugin"), ...engineArgs]
+        : [path.join(PACKAGE_ROOT, bin["pulumi-resource-causeflow"]), ...engineArgs];
+    const child = spawnProvider(args, options.cwd, options.env ?? {});
+    const stderr: string[] = [];
+    createInterface({ input: child.stderr! }).on("line", (line) => stderr.push(line));
+    try {
+      const port = await portOf(child, () => stderr.join("\n"));
+      const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+      return new ProviderHost("plugin", child, client, warnings, output, logs, engine);
+    } catch (error) {
+      engine.forceShutdown();
+      throw error;
+    }
+  }
+
+  /**
+   * Configuration as the engine sends it to Configure. For the dynamic host: the stack config,
+   * namespaced keys (`causeflow:apiUrl`), secrets in the clear. For the plugin: the provider's
+   * inputs (`apiUrl`), secrets wrapped, and the provider's name (`default` for the default provider).
+   */
+  async configure(config: Props, provider?: { name: string }): Promise<void> {
     const request = new proto.ConfigureRequest();
-    request.setArgs(Struct.fromJavaScript(config));
+    request.setArgs(toStruct(config));
     request.setAcceptsecrets(true);
+    if (provider) {
+      request.setName(provider.name);
+      request.setType("pulumi:providers:causeflow");
+      request.setUrn(`urn:pulumi:dev::causeflow::pulumi:providers:causeflow::${provider.name}`);
+    }
     await this.call("configure", request);
+  }
+
+  /** The plugin's CheckConfig: the provider's inputs, secrets in the clear. */
+  async checkConfig(news: Props, provider = { name: "default" }): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
+    const request = new proto.CheckRequest();
+    request.setUrn(`urn:pulumi:dev::causeflow::pulumi:providers:causeflow::${provider.name}`);
+    request.setName(provider.name);
+    request.setType("pulumi:providers:causeflow");
+    request.setOlds(toStruct({}));
+    request.setNews(toStruct(news));
+    return checkAnswer(await this.call<proto.CheckResponse>("checkConfig", request));
+  }
+
+  async diffConfig(oldInputs: Props, news: Props): Promise<DiffAnswer> {
+    const request = new proto.DiffRequest();
+    request.setOldInputs(toStruct(oldInputs));
+    request.setOlds(toStruct(oldInputs));
+    request.setNews(toStruct(news));
+    return diffAnswer(await this.call<proto.DiffResponse>("diffConfig", request));
+  }
+
+  async invoke(tok: string, args: Props): Promise<{ returned?: Props; failures: { property: string; reason: string }[] }> {
+    const request = new proto.InvokeRequest();
+    request.setTok(tok);
+    request.setArgs(toStruct(args));
+    const response = await this.call<proto.InvokeResponse>("invoke", request);
+    return {
+      returned: response.getReturn()?.toJavaScript(),
+      failures: response.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
+    };
+  }
+
+  /** The package schema, parsed. */
+  async getSchema(): Promise<Props> {
+    return JSON.parse((await this.call<proto.GetSchemaResponse>("getSchema", new proto.GetSchemaRequest())).getSchema());
+  }
+
+  async getPluginInfo(): Promise<string> {
+    return (await this.call<{ getVersion(): string }>("getPluginInfo", new Empty())).getVersion();
   }
 
   async check(urn: string, olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
@@ -117,27 +238,23 @@ export class ProviderHost {
     request.setUrn(urn);
     request.setOlds(toStruct(olds));
     request.setNews(toStruct(news));
-    const response = await this.call<proto.CheckResponse>("check", request);
-    return {
-      inputs: response.getInputs()?.toJavaScript() ?? {},
-      failures: response.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
-    };
+    return checkAnswer(await this.call<proto.CheckResponse>("check", request));
   }
 
-  async diff(urn: string, id: string, olds: Props, news: Props): Promise<{ changes: "some" | "none" | "unknown"; replaces: string[] }> {
+  async diff(urn: string, id: string, olds: Props, news: Props): Promise<DiffAnswer> {
     const request = new proto.DiffRequest();
     request.setUrn(urn);
     request.setId(id);
     request.setOlds(toStruct(olds));
     request.setNews(toStruct(news));
-    const response = await this.call<proto.DiffResponse>("diff", request);
-    const kinds = { [proto.DiffResponse.DiffChanges.DIFF_SOME]: "some", [proto.DiffResponse.DiffChanges.DIFF_NONE]: "none" } as const;
-    return { changes: kinds[response.getChanges() as 1 | 2] ?? "unknown", replaces: response.getReplacesList() };
+    return diffAnswer(await this.call<proto.DiffResponse>("diff", request));
   }
 
-  async create(urn: string, properties: Props): Promise<{ id: string; outputs: Props }> {
+  /** With `preview`, what the plugin shows for a create during `pulumi preview`. */
+  async create(urn: string, properties: Props, preview = false): Promise<{ id: string; outputs: Props }> {
     const request = new proto.CreateRequest();
     request.setUrn(urn);
+    request.setPreview(preview);
     request.setProperties(toStruct(properties));
     const response = await this.call<proto.CreateResponse>("create", request);
     return { id: response.getId(), outputs: response.getProperties()?.toJavaScript() ?? {} };
@@ -158,9 +275,10 @@ export class ProviderHost {
     };
   }
 
-  async update(urn: string, id: string, olds: Props, news: Props): Promise<{ outputs: Props }> {
+  async update(urn: string, id: string, olds: Props, news: Props, preview = false): Promise<{ outputs: Props }> {
     const request = new proto.UpdateRequest();
     request.setUrn(urn);
+    request.setPreview(preview);
     request.setId(id);
     request.setOlds(toStruct(olds));
     request.setNews(toStruct(news));
@@ -179,6 +297,7 @@ export class ProviderHost {
   /** The host never exits by itself. */
   async stop(): Promise<void> {
     this.client.close();
+    this.engine?.forceShutdown();
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once("exit", resolve));
     this.child.kill();
@@ -194,6 +313,40 @@ export class ProviderHost {
       });
     });
   }
+}
+
+/**
+ * Spawns a provider with this process's environment, less its CAUSEFLOW_* variables: the provider
+ * is configured explicitly here, and a developer's real token must not reach it unasked.
+ */
+function spawnProvider(args: string[], cwd: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("CAUSEFLOW_")));
+  return spawn(process.execPath, args, { cwd, env: { ...inherited, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/** The port a provider prints as its first line of stdout. */
+function portOf(child: ChildProcess, printed: () => string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`provider exited with ${code} before serving: ${printed()}`)));
+    createInterface({ input: child.stdout! }).once("line", (line) => resolve(line.trim()));
+  });
+}
+
+function checkAnswer(response: proto.CheckResponse): { inputs: Props; failures: { property: string; reason: string }[] } {
+  return {
+    inputs: response.getInputs()?.toJavaScript() ?? {},
+    failures: response.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
+  };
+}
+
+function diffAnswer(response: proto.DiffResponse): DiffAnswer {
+  const kinds = { [proto.DiffResponse.DiffChanges.DIFF_SOME]: "some", [proto.DiffResponse.DiffChanges.DIFF_NONE]: "none" } as const;
+  let detailed: Record<string, string> | undefined;
+  if (response.getHasdetaileddiff()) {
+    detailed = {};
+    response.getDetaileddiffMap().forEach((diff, path) => (detailed![path] = KIND_NAMES[diff.getKind()]));
+  }
+  return { changes: kinds[response.getChanges() as 1 | 2] ?? "unknown", replaces: response.getReplacesList(), diffs: response.getDiffsList(), detailedDiff: detailed };
 }
 
 /** Struct cannot hold undefined: the engine never sends it either. */

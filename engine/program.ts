@@ -1,7 +1,8 @@
 /**
  * Runs a Pulumi program under `pulumi.runtime.setMocks` and returns what it registers, in the
- * form the engine would hand the provider host: unknowns as the engine's sentinel, secrets
- * unwrapped (the host does not accept secrets) with their paths noted.
+ * form the engine would hand the provider: unknowns as the engine's sentinel, and secrets
+ * unwrapped with their paths noted for the dynamic host (which does not accept secrets), or kept
+ * as the plugin (which does) receives them.
  */
 import * as pulumi from "@pulumi/pulumi";
 
@@ -17,6 +18,8 @@ export interface Registration {
   dependencies: string[];
   /** The `protect` option, as the engine receives it. */
   protect: boolean;
+  /** The explicit provider it names, by the provider's name; the default provider when absent. */
+  provider?: string;
 }
 
 export interface ProgramOptions {
@@ -27,6 +30,8 @@ export interface ProgramOptions {
   /** Outputs the mocks give resources of other types (by type token); default: echo the inputs. */
   outputsFor?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown>;
   config?: Record<string, string>;
+  /** Keep secrets wrapped, as a provider that accepts secrets receives them (the plugin). */
+  keepSecrets?: boolean;
 }
 
 interface RegisterRequest {
@@ -74,7 +79,7 @@ export async function runProgram(
       type: request.getType(),
       name: request.getName(),
       urn: "",
-      inputs: toWire(request.getObject().toJavaScript(), "", secretPaths) as Record<string, unknown>,
+      inputs: toWire(request.getObject().toJavaScript(), "", secretPaths, options.keepSecrets ?? false) as Record<string, unknown>,
       secretPaths,
       dependencies: request.getDependenciesList(),
       protect: request.getProtect(),
@@ -95,16 +100,17 @@ export async function runProgram(
   return registrations;
 }
 
-/** Strips secret markers as the host (which accepts no secrets) receives values, noting where they were. */
-function toWire(value: unknown, path: string, secretPaths: string[]): unknown {
+/** Strips secret markers as the dynamic host receives values (or keeps them, for the plugin), noting where they were. */
+function toWire(value: unknown, path: string, secretPaths: string[], keepSecrets: boolean): unknown {
   if (pulumi.runtime.isRpcSecret(value)) {
     secretPaths.push(path);
-    return toWire(pulumi.runtime.unwrapRpcSecret(value), path, secretPaths);
+    const inner = toWire(pulumi.runtime.unwrapRpcSecret(value), path, secretPaths, keepSecrets);
+    return keepSecrets ? { ...(value as object), value: inner } : inner;
   }
-  if (Array.isArray(value)) return value.map((item, index) => toWire(item, `${path}[${index}]`, secretPaths));
+  if (Array.isArray(value)) return value.map((item, index) => toWire(item, `${path}[${index}]`, secretPaths, keepSecrets));
   if (typeof value === "object" && value !== null) {
     const wire: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) wire[key] = toWire(item, path ? `${path}.${key}` : key, secretPaths);
+    for (const [key, item] of Object.entries(value)) wire[key] = toWire(item, path ? `${path}.${key}` : key, secretPaths, keepSecrets);
     return wire;
   }
   return value;

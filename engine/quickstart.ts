@@ -20,6 +20,7 @@ const SYMBOLS: Record<Step["kind"], string> = {
   refresh: "~",
   delete: "-",
   gone: "-",
+  import: "=",
 };
 
 /** How a step reads in the terminal, e.g. `~ causeflow:Tenant acme update [diff: ~name]`. */

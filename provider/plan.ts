@@ -7,6 +7,7 @@ import type { CreateTenantBody, UpdateTenantBody } from "./client";
 import {
   DEFAULT_PLAN,
   PLANS,
+  REPLACING_INPUTS,
   SETTING_KEYS,
   UNKNOWN,
   tenantInputsSchema,
@@ -157,7 +158,7 @@ export interface TenantChanges {
 
 /** What changes between the stored outputs and the new inputs. An unknown value counts as changed. */
 export function diffTenant(olds: object, news: object): TenantChanges {
-  const replaces = own(olds, "slug") === own(news, "slug") ? [] : ["slug"];
+  const replaces: string[] = REPLACING_INPUTS.filter((key) => own(olds, key) !== own(news, key));
   const updates: string[] = [];
   if (own(olds, "name") !== own(news, "name")) updates.push("name");
   const oldSettings = own(olds, "settings");
@@ -169,6 +170,35 @@ export function diffTenant(olds: object, news: object): TenantChanges {
     }
   }
   return { replaces, updates };
+}
+
+export type PropertyChange = "ADD" | "UPDATE" | "DELETE" | "UPDATE_REPLACE";
+
+/**
+ * The diff per property path, as `pulumi preview --diff` shows a plugin's: `settings.awsRegion`
+ * added, changed or removed, `slug` replacing. The same decision as `diffTenant`, in detail.
+ */
+export function detailedDiff(olds: object, news: object): Record<string, PropertyChange> {
+  const { replaces, updates } = diffTenant(olds, news);
+  const detail: Record<string, PropertyChange> = {};
+  for (const path of replaces) detail[path] = "UPDATE_REPLACE";
+  for (const path of updates) {
+    const [top, key] = path.split(".");
+    const before = key === undefined ? own(olds, top) : own(own(olds, top), key);
+    const after = key === undefined ? own(news, top) : own(own(news, top), key);
+    detail[path] = before === undefined ? "ADD" : after === undefined ? "DELETE" : "UPDATE";
+  }
+  return detail;
+}
+
+/**
+ * What a preview shows as a create's or an update's result, with no request: the inputs, and the
+ * values only CauseFlow can give (unknown for a new tenant, as they were for an existing one).
+ */
+export function previewOutputs(inputs: Props, olds?: Props): Props {
+  const computed = Object.fromEntries((["tenantId", "status", "createdAt"] as const).map((key) => [key, own(olds, key) ?? UNKNOWN]));
+  const { adoptExisting: _notAnOutput, ...declared } = inputs;
+  return { ...declared, ...computed };
 }
 
 /** The PATCH body for an update: only what changed; a setting dropped from the program is sent as null. */

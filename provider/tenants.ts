@@ -150,7 +150,7 @@ export class Tenants {
       if (probe?.serves) return undefined;
       throw new Error(describeUntrustedNotFound(tenantLabel, id, cause, probe), { cause });
     }
-    const outputs = toOutputs(tenant, { ownerEmail: old?.ownerEmail, settings: old ? old.settings : reportedSettings(tenant) });
+    const outputs = toOutputs(tenant, { ownerEmail: old?.ownerEmail, settings: old ? old.settings : importedSettings(tenant) });
     return { outputs, inputs: inputsFromOutputs(outputs) };
   }
 
@@ -310,7 +310,17 @@ export class Tenants {
   }
 }
 
-/** The settings CauseFlow reports, as a program would declare them: the ones with a value. */
+/** The settings CauseFlow reports: the ones with a value. */
 function reportedSettings(tenant: ApiTenant): TenantInputs["settings"] {
   return Object.fromEntries(Object.entries(tenant.settings ?? {}).filter(([, value]) => value !== null && value !== undefined));
+}
+
+/**
+ * The settings an import takes as the program's: those CauseFlow reports, but `autoRemediation`
+ * only when it is on. Off is every tenant's state until someone turns it on, so a program that
+ * never mentions it (a tenant moved from the dynamic resource, say) sees no change.
+ */
+function importedSettings(tenant: ApiTenant): TenantInputs["settings"] {
+  const { autoRemediation, ...others } = reportedSettings(tenant) ?? {};
+  return autoRemediation ? { ...others, autoRemediation } : others;
 }

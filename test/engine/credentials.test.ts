@@ -1,15 +1,17 @@
 /**
- * The API token, through the real provider host: what happens without a usable one, and proof
- * that it never reaches state, outputs, errors or the host's output.
+ * The API token, through both hosts (the real dynamic-provider host, and the plugin): what happens
+ * without a usable one, and proof that it never reaches state, outputs, errors, the host's output
+ * or the plugin's Log calls.
  */
 import { CauseFlowClient } from "../../provider/client";
-import { startStack, type Stack } from "./fixture";
+import { HOSTS, startStack, type Stack } from "./fixture";
 
 let slugCounter = 0;
 const tenant = () => ({ name: "Acme Corp", slug: `cred-${++slugCounter}`, ownerEmail: "owner@acme.com" });
 
+describe.each(HOSTS)("through the %s host", (kind) => {
 async function withStack<T>(config: Record<string, string | undefined>, run: (stack: Stack) => Promise<T>, tokens = {}): Promise<T> {
-  const stack = await startStack(config, tokens);
+  const stack = await startStack(config, tokens, {}, kind);
   try {
     return await run(stack);
   } finally {
@@ -36,7 +38,7 @@ describe("credentials", () => {
 
   it("reads the token from CAUSEFLOW_API_TOKEN when the stack config has none", async () => {
     const token = "env-admin-token-for-test";
-    const stack = await startStack({ "causeflow:apiToken": undefined }, { adminToken: token }, { CAUSEFLOW_API_TOKEN: token });
+    const stack = await startStack({ "causeflow:apiToken": undefined }, { adminToken: token }, { CAUSEFLOW_API_TOKEN: token }, kind);
     try {
       await stack.engine.up(await stack.tenant(tenant()));
       expect(stack.emulator.store.size).toBe(1);
@@ -59,8 +61,8 @@ describe("credentials", () => {
   });
 
   it("previews an existing stack without a token and without a single HTTP request", async () => {
-    const withToken = await startStack();
-    const withoutToken = await startStack({ "causeflow:apiUrl": withToken.emulator.url, "causeflow:apiToken": undefined });
+    const withToken = await startStack({}, {}, {}, kind);
+    const withoutToken = await startStack({ "causeflow:apiUrl": withToken.emulator.url, "causeflow:apiToken": undefined }, {}, {}, kind);
     try {
       const args = tenant();
       await withToken.engine.up(await withToken.tenant(args));
@@ -108,10 +110,14 @@ describe("credentials", () => {
       await stack.engine.delete([...stack.engine.stack.keys()][0]);
       await stack.host.waitForOutput(/still exists/);
       record(stack.host.output);
-      // The scenarios did produce what is being searched: state, both errors, the warning.
+      record(stack.host.logs);
+      // The scenarios did produce what is being searched: state (the dynamic host's with its
+      // __provider), both errors, the warning.
       const all = seen.join("\n");
-      for (const expected of ["__provider", "after 2 attempts", "is already taken", "still exists"]) expect(all).toContain(expected);
+      const state = kind === "dynamic" ? "__provider" : '"tenantId"';
+      for (const expected of [state, "after 2 attempts", "is already taken", "still exists"]) expect(all).toContain(expected);
     }, { adminToken: token });
     for (const text of seen) expect(text).not.toContain(token);
   });
+});
 });

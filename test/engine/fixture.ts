@@ -1,5 +1,6 @@
 /**
- * A stack against a fresh emulator, run by the real provider host: what the lifecycle tests share.
+ * A stack against a fresh emulator, run by a real provider (the dynamic host, or the plugin):
+ * what the lifecycle tests share.
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -7,9 +8,29 @@ import * as causeflow from "@causeflow/pulumi";
 import { startEmulator, type RunningEmulator, type StartOptions } from "../../emulator/server";
 import { Engine } from "../../engine/engine";
 import { ProviderHost } from "../../engine/host";
+import { PluginTenant } from "../../engine/pluginTenant";
 import { runProgram, type ProgramOptions, type Registration } from "../../engine/program";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+/** The two hosts of the one provider core, for suites that must hold for both. */
+export const HOSTS = ["dynamic", "plugin"] as const;
+export type HostKind = (typeof HOSTS)[number];
+
+/** Starts a host of this kind in the repository, as the engine starts it for a program there. */
+export function startHost(kind: HostKind, env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
+  return kind === "dynamic" ? ProviderHost.start({ cwd: REPO_ROOT, env }) : ProviderHost.startPlugin({ cwd: REPO_ROOT, env });
+}
+
+/**
+ * Configures a host as the engine does: the dynamic host takes the stack config (`causeflow:apiUrl`),
+ * the plugin the default provider's inputs (`apiUrl`, taken from that same stack config).
+ */
+export function configureHost(host: ProviderHost, stackConfig: Record<string, string>, provider = "default"): Promise<void> {
+  if (host.kind === "dynamic") return host.configure(stackConfig);
+  const inputs = Object.fromEntries(Object.entries(stackConfig).map(([key, value]) => [key.replace(/^causeflow:/, ""), value]));
+  return host.configure(inputs, { name: provider });
+}
 
 export interface Stack {
   emulator: RunningEmulator;
@@ -17,6 +38,10 @@ export interface Stack {
   engine: Engine;
   /** Registers the tenant `name` with these args, as a program run would. */
   tenant(args: causeflow.TenantArgs, name?: string, options?: ProgramOptions): Promise<Registration>;
+  /** The Tenant class a program for this host uses: the dynamic `causeflow.Tenant`, or the plugin's. */
+  Tenant: typeof causeflow.Tenant | typeof PluginTenant;
+  /** Runs a program, its registrations in the form this host receives them. */
+  run(program: () => pulumi.Resource[], options?: ProgramOptions): Promise<Registration[]>;
   close(): Promise<void>;
 }
 
@@ -28,9 +53,10 @@ export async function startStack(
   config: Record<string, string | undefined> = {},
   emulatorOptions: StartOptions = {},
   hostEnv: NodeJS.ProcessEnv = {},
+  kind: HostKind = "dynamic",
 ): Promise<Stack> {
   const emulator = await startEmulator(emulatorOptions);
-  const host = await ProviderHost.start({ cwd: REPO_ROOT, env: hostEnv }).catch(async (error) => {
+  const host = await startHost(kind, hostEnv).catch(async (error) => {
     await emulator.close();
     throw error;
   });
@@ -40,14 +66,18 @@ export async function startStack(
     "causeflow:maxAttempts": "2",
     ...config,
   };
-  await host.configure(Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as Record<string, string>);
+  await configureHost(host, Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as Record<string, string>);
+  const Tenant = kind === "dynamic" ? causeflow.Tenant : PluginTenant;
+  const run = (program: () => pulumi.Resource[], options?: ProgramOptions) => runProgram(program, { ...options, keepSecrets: kind === "plugin" });
   const tokens = [emulator.adminToken, emulator.memberToken, merged["causeflow:apiToken"]].filter((t): t is string => !!t);
   return {
     emulator,
     host,
     engine: new TokenGuardedEngine(host, tokens),
+    Tenant,
+    run,
     async tenant(args, name = "acme", options) {
-      const [registration] = await runProgram(() => [new causeflow.Tenant(name, args)], options);
+      const [registration] = await run(() => [new Tenant(name, args)], options);
       return registration;
     },
     async close() {

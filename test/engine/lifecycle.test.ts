@@ -1,13 +1,14 @@
 /**
- * The Tenant lifecycle through the real dynamic-provider host, driven over gRPC as `pulumi up`
- * drives it, against the emulator over HTTP.
+ * The Tenant lifecycle through both hosts of the one provider core, the real dynamic-provider host
+ * and the `causeflow` plugin, each driven over gRPC as `pulumi up` drives it, against the emulator
+ * over HTTP. Every path must hold for both.
  */
 import { CauseFlowClient } from "../../provider/client";
 import { CheckFailedError } from "../../engine/engine";
 import { HostCallError } from "../../engine/host";
-import { runProgram } from "../../engine/program";
-import * as causeflow from "@causeflow/pulumi";
-import { PendingRole, startStack, type Stack } from "./fixture";
+import { revealSecrets } from "../../provider/plugin/wire";
+import type * as causeflow from "@causeflow/pulumi";
+import { HOSTS, PendingRole, startStack, type Stack } from "./fixture";
 
 const ROLE_A = "arn:aws:iam::123456789012:role/CauseFlowA";
 const ROLE_B = "arn:aws:iam::123456789012:role/CauseFlowB";
@@ -19,9 +20,10 @@ const acme: causeflow.TenantArgs = {
   settings: { awsRoleArn: ROLE_A, awsRegion: "us-east-1", awsExternalId: "causeflow-ext-acme" },
 };
 
+describe.each(HOSTS)("through the %s host", (kind) => {
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({}, {}, {}, kind);
 });
 afterAll(() => stack.close());
 beforeEach(() => {
@@ -30,7 +32,12 @@ beforeEach(() => {
   stack.emulator.journal.length = 0;
 });
 
-const only = () => [...stack.engine.stack.values()][0];
+/** The one tenant in the stack, its values as the program sees them (the plugin's state keeps secrets wrapped). */
+const only = () => {
+  const state = [...stack.engine.stack.values()][0];
+  return { ...state, inputs: plain(state.inputs), outputs: plain(state.outputs) };
+};
+const plain = (props: Record<string, unknown>) => revealSecrets(props).value as Record<string, unknown>;
 const writes = () => stack.emulator.journal.filter((r) => r.method !== "GET");
 let slugCounter = 0;
 /** A slug no other test has used: the emulator, like CauseFlow, never forgets a tenant. */
@@ -128,19 +135,19 @@ describe("diff and update", () => {
   });
 
   it("previews unknown values as possible changes without failing check", async () => {
-    const [, tenant] = await runProgram(
+    const [, tenant] = await stack.run(
       () => {
         const role = new PendingRole("causeflow");
-        return [role, new causeflow.Tenant("acme", { ...args, settings: { ...acme.settings, awsRoleArn: role.arn } })];
+        return [role, new stack.Tenant("acme", { ...args, settings: { ...acme.settings, awsRoleArn: role.arn } })];
       },
       { preview: true },
     );
     expect(tenant.inputs.settings).toMatchObject({ awsRoleArn: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
     expect(await stack.engine.preview(tenant)).toMatchObject({ kind: "update", changed: ["settings.awsRoleArn"] });
-    const [, slugUnknown] = await runProgram(
+    const [, slugUnknown] = await stack.run(
       () => {
         const role = new PendingRole("causeflow");
-        return [role, new causeflow.Tenant("acme", { ...args, slug: role.arn })];
+        return [role, new stack.Tenant("acme", { ...args, slug: role.arn })];
       },
       { preview: true },
     );
@@ -322,10 +329,10 @@ describe("validation that matches the world", () => {
   it("warns that autoRemediation may turn on when the settings are given whole as an Output not known at preview", async () => {
     const args = fresh();
     await stack.engine.up(await stack.tenant(args));
-    const [, tenant] = await runProgram(
+    const [, tenant] = await stack.run(
       () => {
         const role = new PendingRole("causeflow");
-        return [role, new causeflow.Tenant("acme", { ...args, settings: role.arn.apply((awsRoleArn) => ({ awsRoleArn, autoRemediation: true })) })];
+        return [role, new stack.Tenant("acme", { ...args, settings: role.arn.apply((awsRoleArn) => ({ awsRoleArn, autoRemediation: true })) })];
       },
       { preview: true },
     );
@@ -352,14 +359,14 @@ describe("validation that matches the world", () => {
 describe("when reads need membership of the tenant", () => {
   let strict: Stack;
   beforeAll(async () => {
-    strict = await startStack({}, { readsNeedMembership: true });
+    strict = await startStack({}, { readsNeedMembership: true }, {}, kind);
   });
   afterAll(() => strict.close());
 
   it("create with settings records the tenant and verifies it from the PATCH's answer", async () => {
     const args = fresh({ ...acme, settings: { ...acme.settings, autoRemediation: true } });
     await strict.engine.up(await strict.tenant(args));
-    const [state] = strict.engine.stack.values();
+    const [state] = [...strict.engine.stack.values()].map((state) => ({ ...state, outputs: plain(state.outputs) }));
     expect(strict.emulator.journal.map((entry) => `${entry.method} ${entry.path}`)).toEqual([
       "POST /v1/tenants",
       `GET /v1/tenants/${state.id}`,
@@ -380,7 +387,7 @@ describe("when reads need membership of the tenant", () => {
 
   it("the admin's write errors keep the advice about the admin role", async () => {
     strict.engine.stack.clear();
-    const member = await startStack({ "causeflow:apiUrl": strict.emulator.url, "causeflow:apiToken": strict.emulator.memberToken });
+    const member = await startStack({ "causeflow:apiUrl": strict.emulator.url, "causeflow:apiToken": strict.emulator.memberToken }, {}, {}, kind);
     try {
       const error = await member.engine.up(await member.tenant(fresh())).catch((e) => e);
       expect(error.message).toMatch(/HTTP 403 forbidden .*Creating and updating tenants needs the token of a CauseFlow user with the admin role/);
@@ -388,4 +395,5 @@ describe("when reads need membership of the tenant", () => {
       await member.close();
     }
   });
+});
 });

@@ -8,8 +8,9 @@ import { startEmulator, type RunningEmulator } from "../../emulator/server";
 import { CauseFlowClient } from "../../provider/client";
 import { CauseFlowError } from "../../provider/errors";
 import { propertyPath } from "../../provider/plan";
-import { SETTING_KEYS, UNKNOWN } from "../../provider/schema";
+import { SETTING_KEYS } from "../../provider/schema";
 import { TenantProvider } from "../../provider/tenantProvider";
+import { hostileInputs, hostileValue } from "./arbitraries";
 
 const INPUT_PATHS = ["name", "slug", "ownerEmail", "plan", "settings", "adoptExisting", ...SETTING_KEYS.map((k) => `settings.${k}`)];
 
@@ -19,31 +20,6 @@ function writtenPaths(inputs: Record<string, unknown>): string[] {
   const nested = typeof settings === "object" && settings !== null ? Object.keys(settings).map((key) => propertyPath(["settings", key])) : [];
   return [...Object.keys(inputs).map((key) => propertyPath([key])), ...nested];
 }
-
-const hostileString = fc.oneof(
-  fc.string(),
-  fc.string({ unit: "grapheme", maxLength: 50 }),
-  fc.constantFrom("", " ", "\u0000", "\u202e", "a".repeat(100_000), "__proto__", "constructor", UNKNOWN, "acme-corp", "owner@acme.com", "us-east-1"),
-  fc.string({ unit: fc.constantFrom("\n", "\r", "\t", "\u0007", "\u00a0", "é", "😀", "-", "a") }),
-);
-const hostileValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: "small" },
-    hostileString,
-    fc.integer(),
-    fc.double(),
-    fc.boolean(),
-    fc.constant(null),
-    fc.constant(UNKNOWN),
-    fc.array(tie("value"), { maxLength: 3 }),
-    fc.dictionary(fc.oneof(fc.string(), fc.constantFrom(...SETTING_KEYS, "__proto__", "constructor")), tie("value"), { maxKeys: 4 }),
-  ),
-})).value;
-const hostileInputs = fc.dictionary(
-  fc.oneof(fc.constantFrom("name", "slug", "ownerEmail", "plan", "settings", "adoptExisting", "__proto__", "constructor", "prototype"), fc.string()),
-  fc.oneof(hostileValue, fc.dictionary(fc.constantFrom(...SETTING_KEYS, "__proto__", "constructor", "awsRoleARN"), hostileValue)),
-  { maxKeys: 8 },
-);
 
 describe("check, with hostile inputs", () => {
   let emulator: RunningEmulator;

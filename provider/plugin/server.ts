@@ -1,0 +1,293 @@
+/**
+ * The `causeflow` resource provider plugin: `pulumirpc.ResourceProvider` over gRPC, serving the
+ * same tenant operations (`../tenants.ts`) as the dynamic provider. Each handler decodes its
+ * request, calls one operation, and encodes the answer; secrets, previews, partial failures and
+ * warnings (sent to the engine's Log with the resource's URN) are the wire's business, here.
+ */
+import * as grpc from "@grpc/grpc-js";
+import { Any } from "google-protobuf/google/protobuf/any_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { EngineClient } from "@pulumi/pulumi/proto/engine_grpc_pb";
+import { LogRequest, LogSeverity } from "@pulumi/pulumi/proto/engine_pb";
+import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
+import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as rpc from "@pulumi/pulumi/proto/provider_pb";
+import { Status } from "@pulumi/pulumi/proto/status_pb";
+import { readConfig, SETTING_NAMES, type SettingName } from "../config";
+import { detailedDiff, previewOutputs } from "../plan";
+import { SECRET_SETTINGS, UNKNOWN, type TenantInputs, type TenantOutputs } from "../schema";
+import { PartialFailure, Tenants, type TenantQuery } from "../tenants";
+import { GET_TENANT, GET_TENANT_LOOKUPS, packageSchema } from "./schema";
+import { concealSecrets, readProps, toStruct, type Props } from "./wire";
+
+/** Outputs always secret, whatever the program marked: CauseFlow's docs call the external ID a secret. */
+const ALWAYS_SECRET = SECRET_SETTINGS.map((key) => `settings.${key}`);
+
+const KINDS: Record<ReturnType<typeof detailedDiff>[string], rpc.PropertyDiff.Kind> = {
+  ADD: rpc.PropertyDiff.Kind.ADD,
+  UPDATE: rpc.PropertyDiff.Kind.UPDATE,
+  DELETE: rpc.PropertyDiff.Kind.DELETE,
+  UPDATE_REPLACE: rpc.PropertyDiff.Kind.UPDATE_REPLACE,
+};
+
+/** A failure the engine shows as is: a gRPC status, with ErrorResourceInitFailed for a partial create or update. */
+class ServiceFailure extends Error {
+  constructor(
+    readonly code: grpc.status,
+    readonly details: string,
+    readonly metadata?: grpc.Metadata,
+  ) {
+    super(details);
+  }
+}
+
+export class TenantPlugin {
+  readonly #tenants = new Tenants();
+  #engine: EngineClient;
+
+  constructor(
+    engineAddress: string,
+    private readonly version: string,
+  ) {
+    this.#engine = new EngineClient(engineAddress, grpc.credentials.createInsecure());
+  }
+
+  close(): void {
+    this.#engine.close();
+  }
+
+  /** The engine's address comes again here; the plugin answers that it takes secrets and supports previews. */
+  handshake(request: rpc.ProviderHandshakeRequest): rpc.ProviderHandshakeResponse {
+    this.#engine.close();
+    this.#engine = new EngineClient(request.getEngineAddress(), grpc.credentials.createInsecure());
+    return new rpc.ProviderHandshakeResponse().setAcceptSecrets(true).setAcceptResources(false).setAcceptOutputs(false);
+  }
+
+  getPluginInfo(): PluginInfo {
+    return new PluginInfo().setVersion(this.version);
+  }
+
+  getSchema(): rpc.GetSchemaResponse {
+    return new rpc.GetSchemaResponse().setSchema(JSON.stringify(packageSchema(this.version)));
+  }
+
+  /** Validates the provider's configuration (secrets arrive plain), naming each bad key; the inputs go back as they came. */
+  checkConfig(request: rpc.CheckRequest): rpc.CheckResponse {
+    const news = request.getNews()?.toJavaScript() ?? {};
+    const failures = Object.keys(news)
+      .filter((key) => key !== "version" && !(SETTING_NAMES as string[]).includes(key))
+      .map((key) => failure(key, `is not a setting of the causeflow provider; the settings are ${SETTING_NAMES.join(", ")}`));
+    const result = readConfig(lookupIn(news), isDefaultProvider(request.getName()) ? process.env : {});
+    if ("failures" in result) failures.push(...result.failures.map(({ name, reason }) => failure(name, reason)));
+    return new rpc.CheckResponse().setInputs(request.getNews()).setFailuresList(failures);
+  }
+
+  /** A changed setting is an update of the provider, never a replacement: that would replace every tenant it manages. */
+  diffConfig(request: rpc.DiffRequest): rpc.DiffResponse {
+    const olds = readProps(request.getOldInputs() ?? request.getOlds()).props;
+    const news = readProps(request.getNews()).props;
+    const changed = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter(
+      (key) => key !== "version" && JSON.stringify(olds[key]) !== JSON.stringify(news[key]),
+    );
+    const response = new rpc.DiffResponse()
+      .setChanges(changed.length > 0 ? rpc.DiffResponse.DiffChanges.DIFF_SOME : rpc.DiffResponse.DiffChanges.DIFF_NONE)
+      .setDiffsList(changed)
+      .setHasdetaileddiff(true);
+    for (const key of changed) response.getDetaileddiffMap().set(key, new rpc.PropertyDiff().setKind(rpc.PropertyDiff.Kind.UPDATE).setInputdiff(true));
+    return response;
+  }
+
+  /**
+   * Takes the configuration from `args` (secrets wrapped, values as JSON text or real values), or
+   * from the older `variables`. The environment fills what is not set for the default provider
+   * only: an explicit provider gets exactly what the program gave it, so a token meant for one
+   * CauseFlow can never travel to another's URL.
+   */
+  configure(request: rpc.ConfigureRequest): rpc.ConfigureResponse {
+    const config = request.hasArgs() ? readProps(request.getArgs()).props : fromVariables(request.getVariablesMap());
+    this.#tenants.configure(lookupIn(config), isDefaultProvider(request.getName()) ? process.env : {});
+    return new rpc.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(true).setAcceptresources(false);
+  }
+
+  /** Validates and normalizes the inputs; a value that came as a secret leaves as one, and so does the external ID. */
+  async check(request: rpc.CheckRequest): Promise<rpc.CheckResponse> {
+    const news = readProps(request.getNews());
+    const { inputs, failures, warnings } = this.#tenants.check(readProps(request.getOlds()).props, news.props);
+    await this.#warn(request.getUrn(), warnings);
+    return new rpc.CheckResponse()
+      .setInputs(toStruct(concealSecrets(inputs, [...news.secrets, ...ALWAYS_SECRET]) as Props))
+      .setFailuresList(failures.map(({ property, reason }) => failure(property, reason)));
+  }
+
+  async diff(request: rpc.DiffRequest): Promise<rpc.DiffResponse> {
+    const olds = readProps(request.getOlds()).props;
+    const news = readProps(request.getNews()).props;
+    const { replaces, updates, warnings } = this.#tenants.diff(request.getId(), olds, news);
+    await this.#warn(request.getUrn(), warnings);
+    const detail = detailedDiff(olds, news);
+    const response = new rpc.DiffResponse()
+      .setChanges(replaces.length + updates.length > 0 ? rpc.DiffResponse.DiffChanges.DIFF_SOME : rpc.DiffResponse.DiffChanges.DIFF_NONE)
+      .setReplacesList(replaces)
+      .setDiffsList([...new Set([...replaces, ...updates].map((path) => path.split(".")[0]))])
+      .setDeletebeforereplace(false)
+      .setHasdetaileddiff(true);
+    for (const [path, kind] of Object.entries(detail)) response.getDetaileddiffMap().set(path, new rpc.PropertyDiff().setKind(KINDS[kind]));
+    return response;
+  }
+
+  /** In a preview, the inputs and unknowns, with no request; otherwise the tenant, created. */
+  async create(request: rpc.CreateRequest): Promise<rpc.CreateResponse> {
+    const { props, secrets } = readProps(request.getProperties());
+    if (request.getPreview()) return new rpc.CreateResponse().setProperties(outputStruct(previewOutputs(props), secrets));
+    const { id, outputs } = await initFailure(secrets, () => this.#tenants.create(props as unknown as TenantInputs));
+    return new rpc.CreateResponse().setId(id).setProperties(outputStruct(outputs, secrets));
+  }
+
+  /** Refresh; or, with only an id, `pulumi import`, which needs inputs as well as properties. An empty id: gone. */
+  async read(request: rpc.ReadRequest): Promise<rpc.ReadResponse> {
+    const old = readProps(request.getProperties());
+    const inputs = readProps(request.getInputs());
+    const importing = Object.keys(old.props).length === 0;
+    const found = await this.#tenants.read(request.getId(), importing ? undefined : (old.props as unknown as TenantOutputs));
+    if (!found) return new rpc.ReadResponse().setId("");
+    return new rpc.ReadResponse()
+      .setId(request.getId())
+      .setProperties(outputStruct(found.outputs, old.secrets))
+      .setInputs(outputStruct(found.inputs, inputs.secrets));
+  }
+
+  async update(request: rpc.UpdateRequest): Promise<rpc.UpdateResponse> {
+    const olds = readProps(request.getOlds()).props;
+    const { props: news, secrets } = readProps(request.getNews());
+    if (request.getPreview()) return new rpc.UpdateResponse().setProperties(outputStruct(previewOutputs(news, olds), secrets));
+    const outputs = await initFailure(secrets, () => this.#tenants.update(request.getId(), olds, news as unknown as TenantInputs));
+    return new rpc.UpdateResponse().setProperties(outputStruct(outputs, secrets));
+  }
+
+  /** The API cannot delete tenants: the resource leaves the stack, and a warning says the tenant stays in CauseFlow. */
+  async delete(request: rpc.DeleteRequest): Promise<Empty> {
+    await this.#warn(request.getUrn(), this.#tenants.delete(request.getId(), readProps(request.getProperties()).props));
+    return new Empty();
+  }
+
+  /** `getTenant`: a tenant by `tenantId` or by `slug`, every setting CauseFlow reports, the external ID secret. */
+  async invoke(request: rpc.InvokeRequest): Promise<rpc.InvokeResponse> {
+    if (request.getTok() !== GET_TENANT) {
+      throw new ServiceFailure(grpc.status.UNIMPLEMENTED, `unknown function ${request.getTok()}; this provider has ${GET_TENANT}`);
+    }
+    const args = readProps(request.getArgs()).props;
+    const query = tenantQuery(args);
+    if ("failures" in query) return new rpc.InvokeResponse().setFailuresList(query.failures);
+    return new rpc.InvokeResponse().setReturn(outputStruct(await this.#tenants.find(query), []));
+  }
+
+  cancel(): Empty {
+    return new Empty();
+  }
+
+  /** Warnings reach the user through the engine (a plugin's stderr is kept only at debug verbosity), else stderr. */
+  async #warn(urn: string, warnings: string[]): Promise<void> {
+    for (const message of warnings) {
+      const request = new LogRequest().setSeverity(LogSeverity.WARNING).setMessage(message).setUrn(urn);
+      await new Promise<void>((resolve) =>
+        this.#engine.log(request, (error) => {
+          if (error) console.error(`warning: ${message}`);
+          resolve();
+        }),
+      );
+    }
+  }
+}
+
+/** Serves the plugin on a free loopback port; resolves with the port and a way to stop it. */
+export async function servePlugin(engineAddress: string, version: string): Promise<{ port: number; stop(): Promise<void> }> {
+  const plugin = new TenantPlugin(engineAddress, version);
+  const server = new grpc.Server();
+  const handlers: Record<string, grpc.handleUnaryCall<unknown, unknown>> = {};
+  for (const method of ["handshake", "getPluginInfo", "getSchema", "checkConfig", "diffConfig", "configure", "check", "diff", "create", "read", "update", "delete", "invoke", "cancel"] as const) {
+    handlers[method] = (call, callback) => {
+      Promise.resolve()
+        .then(() => (plugin[method] as (request: unknown) => unknown)(call.request))
+        .then(
+          (response) => callback(null, response),
+          (error: unknown) => callback(serviceFailure(error)),
+        );
+    };
+  }
+  server.addService(ResourceProviderService, handlers);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+  );
+  return {
+    port,
+    stop: () =>
+      new Promise((resolve) => {
+        plugin.close();
+        server.tryShutdown(() => resolve());
+      }),
+  };
+}
+
+/** A default provider is named `default` (or `default_<version>`) by the engine; an older engine sends no name. */
+function isDefaultProvider(name: string | undefined): boolean {
+  return !name || name === "default" || name.startsWith("default_");
+}
+
+/** A setting as text, however it arrived: `"3"` and `3`, `"true"` and `true`. An unknown value (preview) is no value. */
+function lookupIn(config: Props): (name: SettingName) => string | undefined {
+  return (name) => {
+    const value = config[name];
+    if (value === undefined || value === null || value === UNKNOWN) return undefined;
+    return typeof value === "string" ? value : JSON.stringify(value);
+  };
+}
+
+/** The deprecated `variables` map: `causeflow:config:<name>`, secrets included in clear, non-strings as JSON. */
+function fromVariables(variables: { forEach(callback: (value: string, key: string) => void): void }): Props {
+  const config: Props = {};
+  variables.forEach((value, key) => {
+    const name = key.split(":config:")[1];
+    if (name !== undefined) config[name] = value;
+  });
+  return config;
+}
+
+function tenantQuery(args: Props): TenantQuery | { failures: rpc.CheckFailure[] } {
+  const given = GET_TENANT_LOOKUPS.filter((key) => typeof args[key] === "string" && args[key] !== "");
+  if (given.length === 1) return given[0] === "tenantId" ? { tenantId: args.tenantId as string } : { slug: args.slug as string };
+  const reason = given.length === 0 ? "give tenantId or slug" : "give tenantId or slug, not both";
+  return { failures: [failure(given.length === 0 ? "tenantId" : "slug", reason)] };
+}
+
+function failure(property: string, reason: string): rpc.CheckFailure {
+  return new rpc.CheckFailure().setProperty(property).setReason(reason);
+}
+
+/** Outputs with the secrets they came with, and the external ID always secret. */
+function outputStruct(outputs: object, secrets: string[]) {
+  return toStruct(concealSecrets(outputs, [...secrets, ...ALWAYS_SECRET]) as Props);
+}
+
+/** Runs a create or update; a tenant that exists but is not as the program says is reported as ErrorResourceInitFailed. */
+async function initFailure<T>(secrets: string[], operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (!(error instanceof PartialFailure)) throw error;
+    const detail = new rpc.ErrorResourceInitFailed()
+      .setId(error.id)
+      .setProperties(outputStruct(error.outputs, secrets))
+      .setReasonsList([error.message]);
+    const any = new Any();
+    any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
+    const status = new Status().setCode(grpc.status.UNKNOWN).setMessage(error.message).setDetailsList([any]);
+    const metadata = new grpc.Metadata();
+    metadata.add("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
+    throw new ServiceFailure(grpc.status.UNKNOWN, error.message, metadata);
+  }
+}
+
+function serviceFailure(error: unknown): ServiceFailure {
+  if (error instanceof ServiceFailure) return error;
+  return new ServiceFailure(grpc.status.UNKNOWN, error instanceof Error ? error.message : String(error));
+}

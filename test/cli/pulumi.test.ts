@@ -3,27 +3,16 @@
  * `pulumi up` on a local backend against the emulator, after the build the README asks for.
  * Skips cleanly without a `pulumi` binary, and says so.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
 import { REPO_ROOT } from "../engine/fixture";
+import { describeWithCli as cliDescribe } from "./cli";
 
-function hasPulumi(): boolean {
-  try {
-    execFileSync("pulumi", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const cliFound = hasPulumi();
-// A skipped describe shows in jest's summary only as a count: say why, once, where it is read.
-if (!cliFound) process.stderr.write("test/cli/pulumi.test.ts: skipped, no `pulumi` on PATH (install the Pulumi CLI to run it)\n");
-const describeWithCli = cliFound ? describe : describe.skip;
+const describeWithCli = cliDescribe(__filename);
 
 describeWithCli("the root program with the Pulumi CLI", () => {
   let emulator: RunningEmulator;

@@ -66,6 +66,17 @@ describe.each(["bin", "run-plugin"] as const)("started through its %s", (via) =>
   });
 });
 
+it("ships a PulumiPlugin.yaml folder that runs this package's plugin, at this package's version", () => {
+  const folder = path.join(REPO_ROOT, "plugin");
+  const manifest = JSON.parse(readFileSync(path.join(folder, "package.json"), "utf8"));
+  const root = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
+  expect(readFileSync(path.join(folder, "PulumiPlugin.yaml"), "utf8")).toMatch(/^runtime: nodejs$/m);
+  expect(manifest).toMatchObject({ version, dependencies: { "@causeflow/pulumi": version } });
+  expect(root.files).toContain("plugin");
+  expect(root.bin["pulumi-resource-causeflow"]).toBe("dist/provider/plugin/main.js");
+  expect(readFileSync(path.join(REPO_ROOT, "provider", "plugin", "main.ts"), "utf8")).toMatch(/^#!\/usr\/bin\/env node\n/);
+});
+
 describe("configuration", () => {
   it("CheckConfig names each bad key, takes secrets plain and gives the inputs back as they came", async () => {
     const news = { apiUrl: "https://api.causeflow.ai/v1", maxAttempts: "0", colour: "red", apiToken: "plain-token-value", version: "0.1.0" };

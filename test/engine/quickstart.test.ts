@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 import { commandOf, descendantsOf, killAll, startUntil, survivorsAfter } from "../processes";
 import { REPO_ROOT } from "./fixture";
 
-it("creates, updates, refreshes, replaces and removes a tenant, and says so readably", async () => {
+it("creates, updates, refreshes, replaces and removes a tenant with each host, imports one, and says so readably", async () => {
   const { stdout } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, "dist/engine/quickstart.js")], { cwd: REPO_ROOT });
   const lines = stdout.split("\n").map((line) => line.trim());
   expect(lines).toEqual(
@@ -16,22 +16,29 @@ it("creates, updates, refreshes, replaces and removes a tenant, and says so read
       "up:       ~ causeflow:Tenant acme update [diff: ~name]",
       "up:       +- causeflow:Tenant acme replace [diff: ~slug] (replaces because slug changed)",
       "up:       - causeflow:Tenant acme delete",
+      "up:       + causeflow:index:Tenant globex create",
+      'settings={"awsExternalId":"[secret]","awsRegion":"eu-west-1"}',
+      "preview:  ~ causeflow:index:Tenant globex update [diff: ~settings.awsRegion]",
+      "import:   = causeflow:index:Tenant acme import",
+      "preview:  causeflow:index:Tenant acme same",
     ]),
   );
   expect(stdout.match(/^\s*warning: CauseFlow tenant .* still exists in CauseFlow/gm)).toHaveLength(2);
   // The preview's own warnings, under the preview line, as a reviewer would see them.
   expect(stdout).toMatch(/preview: +~ causeflow:Tenant acme update .*\n\s+warning: autoRemediation turns on for CauseFlow tenant "acme-corp"/);
   expect(stdout).toMatch(/preview: +\+- causeflow:Tenant acme replace .*\n\s+warning: changing the slug of CauseFlow tenant "acme-corp" \(ten_\w+\) to "acme-corporation" replaces it/);
-  expect(stdout).toMatch(/Tenants in the stack: 0; tenants in CauseFlow \(emulator\): acme-corp, acme-corporation\./);
+  expect(stdout).toMatch(/result: +tenantId=ten_\w+ plan=starter status=active/);
+  expect(stdout).not.toContain("globex-external-id");
+  expect(stdout).toMatch(/Tenants in the dynamic stack: 0; in the plugin's: 2; in CauseFlow \(emulator\): acme-corp, acme-corporation, globex\./);
 });
 
-/** Killing `npm start`, however, leaves nothing of it running: not the job, not its provider host. */
+/** Killing `npm start`, however, leaves nothing of it running: not the job, not its provider host or plugin. */
 describe.each(["SIGTERM", "SIGKILL", "SIGINT"] as const)("npm start, its npm process sent %s", (signal) => {
   it("leaves no provider host running", async () => {
     const { child: npm, output } = await startUntil("npm", ["start"], /^Emulated CauseFlow API on/, { cwd: REPO_ROOT, timeoutMs: 120_000 });
     const tree = descendantsOf(npm.pid!);
     try {
-      expect(tree.map(commandOf)).toEqual(expect.arrayContaining([expect.stringContaining("dynamic-provider")]));
+      expect(tree.map(commandOf)).toEqual(expect.arrayContaining([expect.stringContaining("dynamic-provider"), expect.stringContaining("provider/plugin/main.js")]));
       const exited = new Promise((resolve) => npm.once("exit", resolve));
       npm.kill(signal);
       if (signal === "SIGINT") {

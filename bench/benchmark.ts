@@ -1,6 +1,7 @@
 /**
- * The benchmark: what the provider costs, measured through the real dynamic-provider host over
- * gRPC against the emulator on loopback, each figure next to the baseline it compares with.
+ * The benchmark: what the provider costs, measured through both hosts over gRPC (the real
+ * dynamic-provider host, and the plugin) against the emulator on loopback, each figure next to
+ * the baseline it compares with, the variants interleaved in one run.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -10,7 +11,9 @@ import * as causeflow from "../sdk";
 import type { FaultRule } from "../emulator/faults";
 import { startEmulator, type RunningEmulator } from "../emulator/server";
 import { ProviderHost, type Props } from "../engine/host";
+import { PluginTenant } from "../engine/pluginTenant";
 import { runProgram } from "../engine/program";
+import { secret } from "../provider/plugin/wire";
 
 export interface BenchOptions {
   /** Repetitions of each timed operation; figures are medians. */
@@ -55,17 +58,23 @@ export const SMOKE: BenchOptions = {
   recovery: { visible: 150, creates: 6, share: 0.5 },
 };
 
+export const HOST_KINDS = ["dynamic", "plugin"] as const;
+export type HostKind = (typeof HOST_KINDS)[number];
+type PerHost<T> = Record<HostKind, T>;
+
 export interface OperationFigure {
   operation: string;
-  hostMs: number;
+  /** Through each host. */
+  hostMs: PerHost<number>;
   directMs: number;
-  addedMs: number;
+  /** Each host's time less the direct request's. */
+  addedMs: PerHost<number>;
 }
 
 export interface BenchReport {
   options: BenchOptions;
   operations: OperationFigure[];
-  coldStartMs: number;
+  coldStartMs: PerHost<number>;
   fleet: {
     requests: number;
     wallSeconds: number;
@@ -74,9 +83,15 @@ export interface BenchReport {
     failures: number;
     connections: number;
   };
-  preview: { unchanged: PreviewFigure; oneChange: PreviewFigure };
+  preview: PerHost<{ unchanged: PreviewFigure; oneChange: PreviewFigure }>;
   recovery: { intendedRequests: number; unknownBeforeProcessing: RecoveryFigure; lostAnswer: RecoveryFigure };
-  footprint: { providerBytes: number; inputsBytes: number; outputsBytes: number; hostPeakMemoryMiB: number };
+  footprint: {
+    /** The dynamic host's `__provider` text; the plugin stores none. */
+    providerBytes: number;
+    /** A tenant's inputs and outputs in state, through each host: a plain one, and one with AWS settings and autoRemediation. */
+    state: PerHost<Record<"plain" | "linked", { inputsBytes: number; outputsBytes: number }>>;
+    hostPeakMemoryMiB: number;
+  };
 }
 
 export interface RecoveryFigure {
@@ -127,10 +142,12 @@ function requestCount(emulator: RunningEmulator): number {
   return Object.values(emulator.stats.answers).reduce((sum, n) => sum + n, 0);
 }
 
-async function startHost(emulator: RunningEmulator): Promise<ProviderHost> {
-  const host = await ProviderHost.start({ cwd: PACKAGE_ROOT });
+/** A host of either kind, started and configured as the engine does, against the emulator. */
+async function startHost(emulator: RunningEmulator, kind: HostKind = "dynamic"): Promise<ProviderHost> {
+  const host = kind === "dynamic" ? await ProviderHost.start({ cwd: PACKAGE_ROOT }) : await ProviderHost.startPlugin({ cwd: PACKAGE_ROOT });
   try {
-    await host.configure({ "causeflow:apiUrl": emulator.url, "causeflow:apiToken": emulator.adminToken });
+    if (kind === "dynamic") await host.configure({ "causeflow:apiUrl": emulator.url, "causeflow:apiToken": emulator.adminToken });
+    else await host.configure({ apiUrl: emulator.url, apiToken: secret(emulator.adminToken) }, { name: "default" });
   } catch (error) {
     await host.stop(); // it never exits by itself
     throw error;
@@ -138,31 +155,33 @@ async function startHost(emulator: RunningEmulator): Promise<ProviderHost> {
   return host;
 }
 
+/** A program's tenant as each host receives it: with `__provider` for the dynamic host, secrets wrapped for the plugin. */
+interface Template {
+  urn: string;
+  inputs: Props;
+}
+
 export async function runBenchmark(options: BenchOptions, progress: (line: string) => void = () => undefined): Promise<BenchReport> {
   // A plain tenant for the per-operation figures (one request each), and a tenant linked to AWS
   // with auto-remediation for the fleet (POST, a read-back of its settings, the PATCH of autoRemediation).
-  const [plain, linked] = await runProgram(() => [
-    new causeflow.Tenant("plain", { name: "Bench", slug: "bench", ownerEmail: "owner@bench.example", plan: "business" }),
-    new causeflow.Tenant("linked", {
-      name: "Bench",
-      slug: "bench",
-      ownerEmail: "owner@bench.example",
-      plan: "business",
-      settings: {
-        awsRoleArn: "arn:aws:iam::123456789012:role/CauseFlow",
-        awsExternalId: "causeflow-bench-external-id",
-        awsRegion: "us-east-1",
-        autoRemediation: true,
-      },
-    }),
-  ]);
-  const template = plain.inputs;
-  const urn = plain.urn;
+  const plainArgs = { name: "Bench", slug: "bench", ownerEmail: "owner@bench.example", plan: "business" as const };
+  const linkedArgs = {
+    ...plainArgs,
+    settings: {
+      awsRoleArn: "arn:aws:iam::123456789012:role/CauseFlow",
+      awsExternalId: "causeflow-bench-external-id",
+      awsRegion: "us-east-1",
+      autoRemediation: true,
+    },
+  };
+  const [plain, linked] = await runProgram(() => [new causeflow.Tenant("plain", plainArgs), new causeflow.Tenant("linked", linkedArgs)]);
+  const [pluginPlain, pluginLinked] = await runProgram(() => [new PluginTenant("plain", plainArgs), new PluginTenant("linked", linkedArgs)], { keepSecrets: true });
+  const plainOf: PerHost<Template> = { dynamic: plain, plugin: pluginPlain };
 
-  progress(`per-operation overhead (${options.repeats} of each, warm)`);
-  const operations = await measureOperations(options, template, urn);
-  progress(`cold start (${options.coldStarts} spawns)`);
-  const coldStartMs = await measureColdStart(options, template, urn);
+  progress(`per-operation overhead (${options.repeats} of each, warm, both hosts)`);
+  const operations = await measureOperations(options, plainOf);
+  progress(`cold start (${options.coldStarts} spawns of each host)`);
+  const coldStartMs = { dynamic: await measureColdStart(options, plain, "dynamic"), plugin: await measureColdStart(options, pluginPlain, "plugin") };
   const runs: Awaited<ReturnType<typeof measureFleet>>[] = [];
   for (let run = 1; run <= options.fleetRuns; run++) {
     progress(`fleet ${run}/${options.fleetRuns}: ${options.fleet} tenants created, renamed and refreshed, ${options.inFlight} in flight, limit ${options.rateLimitPerMinute}/min`);
@@ -177,18 +196,26 @@ export async function runBenchmark(options: BenchOptions, progress: (line: strin
     failures: runs.reduce((sum, r) => sum + r.fleet.failures, 0),
     connections: of((r) => r.fleet.connections),
   };
-  const footprint = { ...runs[0].footprint, hostPeakMemoryMiB: Math.max(...runs.map((r) => r.footprint.hostPeakMemoryMiB ?? NaN)) };
-  progress(`preview of ${options.preview} tenants, ${options.previewRuns} times each`);
-  const preview = await measurePreview(options, template, urn);
+  progress(`preview of ${options.preview} tenants, ${options.previewRuns} times each, both hosts`);
+  const preview = { dynamic: await measurePreview(options, plain, "dynamic"), plugin: await measurePreview(options, pluginPlain, "plugin") };
   progress(`recovery: ${options.recovery.creates} creates among ${options.recovery.visible} visible tenants, ${options.recovery.share * 100} % of POSTs failing`);
   const recovery = await measureRecovery(options, linked.inputs, linked.urn);
+  progress("state per tenant, both hosts");
+  const footprint = {
+    providerBytes: Buffer.byteLength(String(plain.inputs.__provider ?? "")),
+    state: {
+      dynamic: { plain: await measureState(plain, "dynamic"), linked: await measureState(linked, "dynamic") },
+      plugin: { plain: await measureState(pluginPlain, "plugin"), linked: await measureState(pluginLinked, "plugin") },
+    },
+    hostPeakMemoryMiB: Math.max(...runs.map((r) => r.hostPeakMemoryMiB ?? NaN)),
+  };
   return { options, operations, coldStartMs, fleet, preview, recovery, footprint };
 }
 
-/** Create, read and update through the host, against the same request sent directly with undici. */
-async function measureOperations(options: BenchOptions, template: Props, urn: string): Promise<OperationFigure[]> {
+/** Create, read and update through each host, against the same request sent directly with undici, interleaved. */
+async function measureOperations(options: BenchOptions, templates: PerHost<Template>): Promise<OperationFigure[]> {
   const emulator = await startEmulator({ rateLimitPerMinute: 1_000_000 });
-  const host = await startHost(emulator);
+  const hosts = { dynamic: await startHost(emulator, "dynamic"), plugin: await startHost(emulator, "plugin") };
   const direct = new Agent({ keepAliveTimeout: 30_000 });
   const send = async (method: string, route: string, body?: object) => {
     const response = await direct.request({
@@ -200,52 +227,62 @@ async function measureOperations(options: BenchOptions, template: Props, urn: st
     });
     return (await response.body.json()) as { tenantId: string };
   };
-  const samples: Record<string, { host: number[]; direct: number[] }> = {};
-  const record = (operation: string, kind: "host" | "direct", ms: number) => {
-    samples[operation] ??= { host: [], direct: [] };
-    samples[operation][kind].push(ms);
+  const samples: Record<string, Record<HostKind | "direct", number[]>> = {};
+  const record = (operation: string, side: HostKind | "direct", ms: number) => {
+    samples[operation] ??= { dynamic: [], plugin: [], direct: [] };
+    samples[operation][side].push(ms);
   };
   try {
-    // The first rounds warm both sides (connections, JIT, the host's provider); they are not counted.
+    // The first rounds warm every side (connections, JIT, the providers); they are not counted.
     const warmup = 3;
     for (let round = 0; round < options.repeats + warmup; round++) {
       const counted = round >= warmup;
-      const inputs = tenantInputs(template, `op-host-${round}`);
-      const checked = (await host.check(urn, {}, inputs)).inputs;
-      let created!: { id: string; outputs: Props };
-      const hostCreate = await elapsed(async () => (created = await host.create(urn, checked)));
-      const hostRead = await elapsed(() => host.read(urn, created.id, created.outputs, checked));
-      const renamed = { ...checked, name: `${checked.name} (renamed)` };
-      const hostUpdate = await elapsed(() => host.update(urn, created.id, created.outputs, renamed));
-
+      for (const kind of HOST_KINDS) {
+        const { urn, inputs } = templates[kind];
+        const host = hosts[kind];
+        const checked = (await host.check(urn, {}, tenantInputs(inputs, `op-${kind}-${round}`))).inputs;
+        let created!: { id: string; outputs: Props };
+        const create = await elapsed(async () => (created = await host.create(urn, checked)));
+        const read = await elapsed(() => host.read(urn, created.id, created.outputs, checked));
+        const update = await elapsed(() => host.update(urn, created.id, created.outputs, { ...checked, name: `${checked.name} (renamed)` }));
+        if (counted) [["create", create], ["read", read], ["update", update]].forEach(([operation, ms]) => record(operation as string, kind, ms as number));
+      }
       const body = { name: `Tenant op-direct-${round}`, slug: `op-direct-${round}`, ownerEmail: "owner@bench.example", plan: "business" };
       let tenantId = "";
-      const directCreate = await elapsed(async () => ({ tenantId } = await send("POST", "/v1/tenants", body)));
-      const directRead = await elapsed(() => send("GET", `/v1/tenants/${tenantId}`));
-      const directUpdate = await elapsed(() => send("PATCH", `/v1/tenants/${tenantId}`, { name: `${body.name} (renamed)` }));
-      if (!counted) continue;
-      record("create", "host", hostCreate);
-      record("read", "host", hostRead);
-      record("update", "host", hostUpdate);
-      record("create", "direct", directCreate);
-      record("read", "direct", directRead);
-      record("update", "direct", directUpdate);
+      const create = await elapsed(async () => ({ tenantId } = await send("POST", "/v1/tenants", body)));
+      const read = await elapsed(() => send("GET", `/v1/tenants/${tenantId}`));
+      const update = await elapsed(() => send("PATCH", `/v1/tenants/${tenantId}`, { name: `${body.name} (renamed)` }));
+      if (counted) [["create", create], ["read", read], ["update", update]].forEach(([operation, ms]) => record(operation as string, "direct", ms as number));
     }
   } finally {
     await direct.close();
-    await host.stop();
+    await Promise.all(HOST_KINDS.map((kind) => hosts[kind].stop()));
     await emulator.close();
   }
-  return Object.entries(samples).map(([operation, { host: h, direct: d }]) => ({
+  return Object.entries(samples).map(([operation, side]) => ({
     operation,
-    hostMs: median(h),
-    directMs: median(d),
-    addedMs: median(h) - median(d),
+    hostMs: { dynamic: median(side.dynamic), plugin: median(side.plugin) },
+    directMs: median(side.direct),
+    addedMs: { dynamic: median(side.dynamic) - median(side.direct), plugin: median(side.plugin) - median(side.direct) },
   }));
 }
 
-/** Spawn to first answered call: starting Node and the host, deserializing `__provider`, configure, check. */
-async function measureColdStart(options: BenchOptions, template: Props, urn: string): Promise<number> {
+/** A tenant's inputs and outputs in state, as each host leaves them after a create. */
+async function measureState(template: Template, kind: HostKind): Promise<{ inputsBytes: number; outputsBytes: number }> {
+  const emulator = await startEmulator();
+  const host = await startHost(emulator, kind);
+  try {
+    const { inputs } = await host.check(template.urn, {}, template.inputs);
+    const { outputs } = await host.create(template.urn, inputs);
+    return { inputsBytes: Buffer.byteLength(JSON.stringify(inputs)), outputsBytes: Buffer.byteLength(JSON.stringify(outputs)) };
+  } finally {
+    await host.stop();
+    await emulator.close();
+  }
+}
+
+/** Spawn to first answered call: starting Node and the host, loading the provider, configure, check. */
+async function measureColdStart(options: BenchOptions, template: Template, kind: HostKind): Promise<number> {
   const emulator = await startEmulator();
   const samples: number[] = [];
   try {
@@ -254,8 +291,8 @@ async function measureColdStart(options: BenchOptions, template: Props, urn: str
       try {
         samples.push(
           await elapsed(async () => {
-            host = await startHost(emulator);
-            await host.check(urn, {}, tenantInputs(template, `cold-${i}`));
+            host = await startHost(emulator, kind);
+            await host.check(template.urn, {}, tenantInputs(template.inputs, `cold-${i}`));
           }),
         );
       } finally {
@@ -302,13 +339,6 @@ async function measureFleet(options: BenchOptions, template: Props, urn: string)
     const windowEnd = Math.ceil((started + 1) / 60_000) * 60_000;
     const windowsToWait = Math.ceil(succeeded / options.rateLimitPerMinute) - 1;
     const lowerBoundSeconds = windowsToWait <= 0 ? 0 : (windowEnd - started) / 1000 + (windowsToWait - 1) * 60;
-    const [sample] = states.values();
-    const footprint = {
-      providerBytes: Buffer.byteLength(String(sample?.inputs.__provider ?? "")),
-      inputsBytes: Buffer.byteLength(JSON.stringify(sample?.inputs ?? {})),
-      outputsBytes: Buffer.byteLength(JSON.stringify(sample?.outputs ?? {})),
-      hostPeakMemoryMiB: peakMemoryMiB(host.pid),
-    };
     return {
       fleet: {
         requests,
@@ -318,7 +348,7 @@ async function measureFleet(options: BenchOptions, template: Props, urn: string)
         failures: createFailures.length + renameFailures.length + refreshFailures.length,
         connections: emulator.stats.connections,
       },
-      footprint,
+      hostPeakMemoryMiB: peakMemoryMiB(host.pid),
     };
   } finally {
     await host.stop();
@@ -327,9 +357,9 @@ async function measureFleet(options: BenchOptions, template: Props, urn: string)
 }
 
 /** What `pulumi preview` costs: check and diff of every tenant, unchanged and with one field changed. */
-async function measurePreview(options: BenchOptions, template: Props, urn: string) {
+async function measurePreview(options: BenchOptions, { inputs: template, urn }: Template, kind: HostKind) {
   const emulator = await startEmulator();
-  const host = await startHost(emulator);
+  const host = await startHost(emulator, kind);
   try {
     // States as the fleet leaves them; a preview reads none of them from the API.
     const tenants: { id: string; inputs: Props; outputs: Props }[] = [];

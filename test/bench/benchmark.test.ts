@@ -1,5 +1,5 @@
 /** The benchmark at tiny sizes, so that it keeps working; its figures are not asserted as timings. */
-import { runBenchmark, SMOKE } from "../../bench/benchmark";
+import { HOST_KINDS, runBenchmark, SMOKE } from "../../bench/benchmark";
 import { formatReport } from "../../bench/run";
 import { REPO_ROOT } from "../engine/fixture";
 import { descendantsOnceRunning, killAll, startUntil, survivorsAfter } from "../processes";
@@ -11,8 +11,10 @@ it("runs end to end and upholds what the full run reports", async () => {
   // Create (POST, read-back, PATCH of autoRemediation), rename (PATCH), refresh (GET).
   expect(report.fleet.requests - report.fleet.rateLimited).toBe(SMOKE.fleet * 5);
   expect(report.fleet.connections).toBeGreaterThan(0);
-  expect(report.preview.unchanged).toMatchObject({ httpRequests: 0, changes: 0 });
-  expect(report.preview.oneChange).toMatchObject({ httpRequests: 0, changes: SMOKE.preview });
+  for (const kind of HOST_KINDS) {
+    expect(report.preview[kind].unchanged).toMatchObject({ httpRequests: 0, changes: 0 });
+    expect(report.preview[kind].oneChange).toMatchObject({ httpRequests: 0, changes: SMOKE.preview });
+  }
   // Each POST answered 503 before processing costs exactly one more POST, and no listing.
   const { intendedRequests, unknownBeforeProcessing, lostAnswer } = report.recovery;
   expect(intendedRequests).toBe(SMOKE.recovery.creates * 3);
@@ -20,8 +22,14 @@ it("runs end to end and upholds what the full run reports", async () => {
   expect(unknownBeforeProcessing).toMatchObject({ failures: 0, requests: intendedRequests + unknownBeforeProcessing.injected });
   expect(lostAnswer.injected).toBeGreaterThan(0);
   expect(lostAnswer.failures).toBe(0);
-  expect(report.footprint.providerBytes).toBeGreaterThan(0);
-  expect(report.footprint.outputsBytes).toBeGreaterThan(report.footprint.providerBytes);
+  // The dynamic host stores __provider in inputs and outputs; the plugin stores none of it.
+  const { providerBytes, state } = report.footprint;
+  expect(providerBytes).toBeGreaterThan(0);
+  for (const tenant of ["plain", "linked"] as const) {
+    const [dynamic, plugin] = [state.dynamic[tenant], state.plugin[tenant]];
+    expect(dynamic.outputsBytes).toBeGreaterThan(providerBytes);
+    expect(dynamic.inputsBytes + dynamic.outputsBytes - (plugin.inputsBytes + plugin.outputsBytes)).toBeGreaterThan(providerBytes);
+  }
   const table = formatReport(report, new Date("2026-11-22T00:00:00Z"));
   expect(table).toMatch(/^Measured 2026-11-22 on \d+ cores .* Node v\d+/);
   expect(table).toContain(`| failures | 0 |`);

@@ -1,9 +1,11 @@
 /**
  * The benchmark: what the provider costs, measured through both hosts over gRPC (the real
  * dynamic-provider host, and the plugin) against the emulator on loopback, each figure next to
- * the baseline it compares with, the variants interleaved in one run.
+ * the baseline it compares with, the variants interleaved in one run. Given an earlier revision
+ * (`--before <git revision>`), its dynamic host runs beside them as the "before" of each figure.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Agent } from "undici";
@@ -13,6 +15,7 @@ import { startEmulator, type RunningEmulator } from "../emulator/server";
 import { ProviderHost, type Props } from "../engine/host";
 import { PluginTenant } from "../engine/pluginTenant";
 import { runProgram } from "../engine/program";
+import { installRevision } from "../engine/revision";
 import { secret } from "../provider/plugin/wire";
 
 export interface BenchOptions {
@@ -33,6 +36,8 @@ export interface BenchOptions {
   previewRuns: number;
   /** Creates after POSTs whose outcome is unknown: tenants the token already sees, creates, and the share of POSTs that fail. */
   recovery: { visible: number; creates: number; share: number };
+  /** A git revision of this package whose dynamic host is measured beside this one's, as "before". */
+  before?: string;
 }
 
 export const FULL: BenchOptions = {
@@ -58,40 +63,58 @@ export const SMOKE: BenchOptions = {
   recovery: { visible: 150, creates: 6, share: 0.5 },
 };
 
-export const HOST_KINDS = ["dynamic", "plugin"] as const;
-export type HostKind = (typeof HOST_KINDS)[number];
-type PerHost<T> = Record<HostKind, T>;
+export type HostKind = "dynamic" | "plugin";
+/** What is measured: this package's dynamic host and plugin, and an earlier revision's dynamic host. */
+export const SIDES = ["before", "dynamic", "plugin"] as const;
+export type SideName = (typeof SIDES)[number];
+/** A figure per side measured; "before" only when an earlier revision was given. */
+export type PerSide<T> = Partial<Record<SideName, T>>;
 
 export interface OperationFigure {
   operation: string;
   /** Through each host. */
-  hostMs: PerHost<number>;
+  hostMs: PerSide<number>;
   directMs: number;
   /** Each host's time less the direct request's. */
-  addedMs: PerHost<number>;
+  addedMs: PerSide<number>;
+}
+
+export interface FleetFigure {
+  requests: number;
+  wallSeconds: number;
+  lowerBoundSeconds: number;
+  rateLimited: number;
+  failures: number;
+  connections: number;
+  /** The host's peak resident memory after the fleet, the highest of the runs. */
+  hostPeakMemoryMiB: number;
 }
 
 export interface BenchReport {
   options: BenchOptions;
+  /** The sides measured, in order. */
+  sides: SideName[];
   operations: OperationFigure[];
-  coldStartMs: PerHost<number>;
-  fleet: {
-    requests: number;
-    wallSeconds: number;
-    lowerBoundSeconds: number;
-    rateLimited: number;
-    failures: number;
-    connections: number;
-  };
-  preview: PerHost<{ unchanged: PreviewFigure; oneChange: PreviewFigure }>;
+  /** Spawn to the first answered call (a check), including starting Node and loading the host. */
+  coldStartMs: PerSide<number>;
+  /** On a host that has just started: its first check (what a preview pays), its first create after it, and a first read on a host of its own (what a refresh pays). */
+  firstCallsMs: PerSide<FirstCalls>;
+  /** The fleet, through each dynamic host (the plugin's calls are the same requests). */
+  fleet: PerSide<FleetFigure>;
+  preview: PerSide<{ unchanged: PreviewFigure; oneChange: PreviewFigure }>;
   recovery: { intendedRequests: number; unknownBeforeProcessing: RecoveryFigure; lostAnswer: RecoveryFigure };
   footprint: {
-    /** The dynamic host's `__provider` text; the plugin stores none. */
-    providerBytes: number;
+    /** Each dynamic host's `__provider` text; the plugin stores none. */
+    providerBytes: PerSide<number>;
     /** A tenant's inputs and outputs in state, through each host: a plain one, and one with AWS settings and autoRemediation. */
-    state: PerHost<Record<"plain" | "linked", { inputsBytes: number; outputsBytes: number }>>;
-    hostPeakMemoryMiB: number;
+    state: PerSide<Record<"plain" | "linked", { inputsBytes: number; outputsBytes: number }>>;
   };
+}
+
+export interface FirstCalls {
+  check: number;
+  create: number;
+  read: number;
 }
 
 export interface RecoveryFigure {
@@ -142,9 +165,10 @@ function requestCount(emulator: RunningEmulator): number {
   return Object.values(emulator.stats.answers).reduce((sum, n) => sum + n, 0);
 }
 
-/** A host of either kind, started and configured as the engine does, against the emulator. */
-async function startHost(emulator: RunningEmulator, kind: HostKind = "dynamic"): Promise<ProviderHost> {
-  const host = kind === "dynamic" ? await ProviderHost.start({ cwd: PACKAGE_ROOT }) : await ProviderHost.startPlugin({ cwd: PACKAGE_ROOT });
+/** A side's host, started in its program directory and configured as the engine does, against the emulator. */
+async function startHost(emulator: RunningEmulator, side: Pick<Side, "kind" | "cwd">): Promise<ProviderHost> {
+  const { kind, cwd } = side;
+  const host = kind === "dynamic" ? await ProviderHost.start({ cwd }) : await ProviderHost.startPlugin({ cwd });
   try {
     if (kind === "dynamic") await host.configure({ "causeflow:apiUrl": emulator.url, "causeflow:apiToken": emulator.adminToken });
     else await host.configure({ apiUrl: emulator.url, apiToken: secret(emulator.adminToken) }, { name: "default" });
@@ -161,6 +185,15 @@ interface Template {
   inputs: Props;
 }
 
+/** One side of the comparison: its host, where it starts, and the tenants as its programs register them. */
+interface Side {
+  name: SideName;
+  kind: HostKind;
+  cwd: string;
+  plain: Template;
+  linked: Template;
+}
+
 export async function runBenchmark(options: BenchOptions, progress: (line: string) => void = () => undefined): Promise<BenchReport> {
   // A plain tenant for the per-operation figures (one request each), and a tenant linked to AWS
   // with auto-remediation for the fleet (POST, a read-back of its settings, the PATCH of autoRemediation).
@@ -174,48 +207,75 @@ export async function runBenchmark(options: BenchOptions, progress: (line: strin
       autoRemediation: true,
     },
   };
-  const [plain, linked] = await runProgram(() => [new causeflow.Tenant("plain", plainArgs), new causeflow.Tenant("linked", linkedArgs)]);
-  const [pluginPlain, pluginLinked] = await runProgram(() => [new PluginTenant("plain", plainArgs), new PluginTenant("linked", linkedArgs)], { keepSecrets: true });
-  const plainOf: PerHost<Template> = { dynamic: plain, plugin: pluginPlain };
-
-  progress(`per-operation overhead (${options.repeats} of each, warm, both hosts)`);
-  const operations = await measureOperations(options, plainOf);
-  progress(`cold start (${options.coldStarts} spawns of each host)`);
-  const coldStartMs = { dynamic: await measureColdStart(options, plain, "dynamic"), plugin: await measureColdStart(options, pluginPlain, "plugin") };
-  const runs: Awaited<ReturnType<typeof measureFleet>>[] = [];
-  for (let run = 1; run <= options.fleetRuns; run++) {
-    progress(`fleet ${run}/${options.fleetRuns}: ${options.fleet} tenants created, renamed and refreshed, ${options.inFlight} in flight, limit ${options.rateLimitPerMinute}/min`);
-    runs.push(await measureFleet(options, linked.inputs, linked.urn));
+  const scratch = options.before ? mkdtempSync(path.join(tmpdir(), "cf-bench-before-")) : undefined;
+  try {
+    const sides: Side[] = [];
+    if (options.before) {
+      progress(`building ${options.before} from git, for the before figures`);
+      const { program } = installRevision(options.before, scratch!);
+      // That revision's SDK, as its programs registered the tenant (its own __provider text).
+      const { Tenant } = require(path.join(program, "node_modules", "@causeflow", "pulumi")) as typeof causeflow;
+      const [plain, linked] = await runProgram(() => [new Tenant("plain", plainArgs), new Tenant("linked", linkedArgs)]);
+      sides.push({ name: "before", kind: "dynamic", cwd: program, plain, linked });
+    }
+    const [plain, linked] = await runProgram(() => [new causeflow.Tenant("plain", plainArgs), new causeflow.Tenant("linked", linkedArgs)]);
+    sides.push({ name: "dynamic", kind: "dynamic", cwd: PACKAGE_ROOT, plain, linked });
+    const [pluginPlain, pluginLinked] = await runProgram(() => [new PluginTenant("plain", plainArgs), new PluginTenant("linked", linkedArgs)], { keepSecrets: true });
+    sides.push({ name: "plugin", kind: "plugin", cwd: PACKAGE_ROOT, plain: pluginPlain, linked: pluginLinked });
+    return await measureAll(options, sides, progress);
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
-  const of = (figure: (run: (typeof runs)[number]) => number) => median(runs.map(figure));
-  const fleet = {
-    requests: of((r) => r.fleet.requests),
-    wallSeconds: of((r) => r.fleet.wallSeconds),
-    lowerBoundSeconds: of((r) => r.fleet.lowerBoundSeconds),
-    rateLimited: of((r) => r.fleet.rateLimited),
-    failures: runs.reduce((sum, r) => sum + r.fleet.failures, 0),
-    connections: of((r) => r.fleet.connections),
-  };
-  progress(`preview of ${options.preview} tenants, ${options.previewRuns} times each, both hosts`);
-  const preview = { dynamic: await measurePreview(options, plain, "dynamic"), plugin: await measurePreview(options, pluginPlain, "plugin") };
-  progress(`recovery: ${options.recovery.creates} creates among ${options.recovery.visible} visible tenants, ${options.recovery.share * 100} % of POSTs failing`);
-  const recovery = await measureRecovery(options, linked.inputs, linked.urn);
-  progress("state per tenant, both hosts");
-  const footprint = {
-    providerBytes: Buffer.byteLength(String(plain.inputs.__provider ?? "")),
-    state: {
-      dynamic: { plain: await measureState(plain, "dynamic"), linked: await measureState(linked, "dynamic") },
-      plugin: { plain: await measureState(pluginPlain, "plugin"), linked: await measureState(pluginLinked, "plugin") },
-    },
-    hostPeakMemoryMiB: Math.max(...runs.map((r) => r.hostPeakMemoryMiB ?? NaN)),
-  };
-  return { options, operations, coldStartMs, fleet, preview, recovery, footprint };
 }
 
-/** Create, read and update through each host, against the same request sent directly with undici, interleaved. */
-async function measureOperations(options: BenchOptions, templates: PerHost<Template>): Promise<OperationFigure[]> {
+async function measureAll(options: BenchOptions, sides: Side[], progress: (line: string) => void): Promise<BenchReport> {
+  const perSide = async <T>(measure: (side: Side) => Promise<T>, which = sides): Promise<PerSide<T>> => {
+    const figures: PerSide<T> = {};
+    for (const side of which) figures[side.name] = await measure(side);
+    return figures;
+  };
+  const names = sides.map((side) => side.name).join(", ");
+  progress(`per-operation overhead (${options.repeats} of each, warm: ${names})`);
+  const operations = await measureOperations(options, sides);
+  progress(`cold start and first calls (${options.coldStarts} spawns of each host: ${names})`);
+  const starts = await perSide((side) => measureColdStart(options, side));
+  const dynamicSides = sides.filter((side) => side.kind === "dynamic");
+  const fleet = await perSide(async (side) => {
+    const runs: FleetFigure[] = [];
+    for (let run = 1; run <= options.fleetRuns; run++) {
+      progress(`fleet ${run}/${options.fleetRuns} (${side.name}): ${options.fleet} tenants created, renamed and refreshed, ${options.inFlight} in flight, limit ${options.rateLimitPerMinute}/min`);
+      runs.push(await measureFleet(options, side));
+    }
+    const of = (figure: (run: FleetFigure) => number) => median(runs.map(figure));
+    return {
+      requests: of((r) => r.requests),
+      wallSeconds: of((r) => r.wallSeconds),
+      lowerBoundSeconds: of((r) => r.lowerBoundSeconds),
+      rateLimited: of((r) => r.rateLimited),
+      failures: runs.reduce((sum, r) => sum + r.failures, 0),
+      connections: of((r) => r.connections),
+      hostPeakMemoryMiB: Math.max(...runs.map((r) => r.hostPeakMemoryMiB)),
+    };
+  }, dynamicSides);
+  progress(`preview of ${options.preview} tenants, ${options.previewRuns} times each (${names})`);
+  const preview = await perSide((side) => measurePreview(options, side));
+  const current = sides.find((side) => side.name === "dynamic")!;
+  progress(`recovery: ${options.recovery.creates} creates among ${options.recovery.visible} visible tenants, ${options.recovery.share * 100} % of POSTs failing`);
+  const recovery = await measureRecovery(options, current);
+  progress(`state per tenant (${names})`);
+  const footprint = {
+    providerBytes: await perSide(async (side) => Buffer.byteLength(String(side.plain.inputs.__provider ?? "")), dynamicSides),
+    state: await perSide(async (side) => ({ plain: await measureState(side, side.plain), linked: await measureState(side, side.linked) })),
+  };
+  const pick = <K extends keyof Awaited<ReturnType<typeof measureColdStart>>>(key: K) =>
+    Object.fromEntries(Object.entries(starts).map(([name, figure]) => [name, figure![key]])) as PerSide<Awaited<ReturnType<typeof measureColdStart>>[K]>;
+  return { options, sides: sides.map((side) => side.name), operations, coldStartMs: pick("coldStartMs"), firstCallsMs: pick("firstCalls"), fleet, preview, recovery, footprint };
+}
+
+/** Create, read and update through each side's host, against the same request sent directly with undici, interleaved. */
+async function measureOperations(options: BenchOptions, sides: Side[]): Promise<OperationFigure[]> {
   const emulator = await startEmulator({ rateLimitPerMinute: 1_000_000 });
-  const hosts = { dynamic: await startHost(emulator, "dynamic"), plugin: await startHost(emulator, "plugin") };
+  const hosts = new Map<Side, ProviderHost>();
   const direct = new Agent({ keepAliveTimeout: 30_000 });
   const send = async (method: string, route: string, body?: object) => {
     const response = await direct.request({
@@ -227,25 +287,26 @@ async function measureOperations(options: BenchOptions, templates: PerHost<Templ
     });
     return (await response.body.json()) as { tenantId: string };
   };
-  const samples: Record<string, Record<HostKind | "direct", number[]>> = {};
-  const record = (operation: string, side: HostKind | "direct", ms: number) => {
-    samples[operation] ??= { dynamic: [], plugin: [], direct: [] };
-    samples[operation][side].push(ms);
+  const samples: Record<string, Partial<Record<SideName | "direct", number[]>>> = {};
+  const record = (operation: string, side: SideName | "direct", ms: number) => {
+    samples[operation] ??= {};
+    (samples[operation][side] ??= []).push(ms);
   };
   try {
+    for (const side of sides) hosts.set(side, await startHost(emulator, side));
     // The first rounds warm every side (connections, JIT, the providers); they are not counted.
     const warmup = 3;
     for (let round = 0; round < options.repeats + warmup; round++) {
       const counted = round >= warmup;
-      for (const kind of HOST_KINDS) {
-        const { urn, inputs } = templates[kind];
-        const host = hosts[kind];
-        const checked = (await host.check(urn, {}, tenantInputs(inputs, `op-${kind}-${round}`))).inputs;
+      for (const side of sides) {
+        const { urn, inputs } = side.plain;
+        const host = hosts.get(side)!;
+        const checked = (await host.check(urn, {}, tenantInputs(inputs, `op-${side.name}-${round}`))).inputs;
         let created!: { id: string; outputs: Props };
         const create = await elapsed(async () => (created = await host.create(urn, checked)));
         const read = await elapsed(() => host.read(urn, created.id, created.outputs, checked));
         const update = await elapsed(() => host.update(urn, created.id, created.outputs, { ...checked, name: `${checked.name} (renamed)` }));
-        if (counted) [["create", create], ["read", read], ["update", update]].forEach(([operation, ms]) => record(operation as string, kind, ms as number));
+        if (counted) [["create", create], ["read", read], ["update", update]].forEach(([operation, ms]) => record(operation as string, side.name, ms as number));
       }
       const body = { name: `Tenant op-direct-${round}`, slug: `op-direct-${round}`, ownerEmail: "owner@bench.example", plan: "business" };
       let tenantId = "";
@@ -256,21 +317,21 @@ async function measureOperations(options: BenchOptions, templates: PerHost<Templ
     }
   } finally {
     await direct.close();
-    await Promise.all(HOST_KINDS.map((kind) => hosts[kind].stop()));
+    await Promise.all([...hosts.values()].map((host) => host.stop()));
     await emulator.close();
   }
-  return Object.entries(samples).map(([operation, side]) => ({
-    operation,
-    hostMs: { dynamic: median(side.dynamic), plugin: median(side.plugin) },
-    directMs: median(side.direct),
-    addedMs: { dynamic: median(side.dynamic) - median(side.direct), plugin: median(side.plugin) - median(side.direct) },
-  }));
+  return Object.entries(samples).map(([operation, figures]) => {
+    const directMs = median(figures.direct!);
+    const hostMs: PerSide<number> = Object.fromEntries(sides.map((side) => [side.name, median(figures[side.name]!)]));
+    const addedMs: PerSide<number> = Object.fromEntries(sides.map((side) => [side.name, hostMs[side.name]! - directMs]));
+    return { operation, hostMs, directMs, addedMs };
+  });
 }
 
-/** A tenant's inputs and outputs in state, as each host leaves them after a create. */
-async function measureState(template: Template, kind: HostKind): Promise<{ inputsBytes: number; outputsBytes: number }> {
+/** A tenant's inputs and outputs in state, as a side's host leaves them after a create. */
+async function measureState(side: Side, template: Template): Promise<{ inputsBytes: number; outputsBytes: number }> {
   const emulator = await startEmulator();
-  const host = await startHost(emulator, kind);
+  const host = await startHost(emulator, side);
   try {
     const { inputs } = await host.check(template.urn, {}, template.inputs);
     const { outputs } = await host.create(template.urn, inputs);
@@ -281,34 +342,45 @@ async function measureState(template: Template, kind: HostKind): Promise<{ input
   }
 }
 
-/** Spawn to first answered call: starting Node and the host, loading the provider, configure, check. */
-async function measureColdStart(options: BenchOptions, template: Template, kind: HostKind): Promise<number> {
+/**
+ * Spawn to first answered call (starting Node and the host, configure, a check), and each of the
+ * first calls a freshly started host answers: a check and then a create, as `pulumi up` sends
+ * them; and, on a host of its own, a read, which is a refresh's first call.
+ */
+async function measureColdStart(options: BenchOptions, side: Side): Promise<{ coldStartMs: number; firstCalls: FirstCalls }> {
   const emulator = await startEmulator();
-  const samples: number[] = [];
+  const cold: number[] = [];
+  const first: Record<keyof FirstCalls, number[]> = { check: [], create: [], read: [] };
+  const { urn, inputs: template } = side.plain;
   try {
     for (let i = 0; i < options.coldStarts; i++) {
       let host: ProviderHost | undefined;
+      let refreshing: ProviderHost | undefined;
       try {
-        samples.push(
-          await elapsed(async () => {
-            host = await startHost(emulator, kind);
-            await host.check(template.urn, {}, tenantInputs(template.inputs, `cold-${i}`));
-          }),
-        );
+        const started = performance.now();
+        host = await startHost(emulator, side);
+        let inputs!: Props;
+        first.check.push(await elapsed(async () => ({ inputs } = await host!.check(urn, {}, tenantInputs(template, `cold-${side.name}-${i}`)))));
+        cold.push(performance.now() - started);
+        let created!: { id: string; outputs: Props };
+        first.create.push(await elapsed(async () => (created = await host!.create(urn, inputs))));
+        refreshing = await startHost(emulator, side);
+        first.read.push(await elapsed(() => refreshing!.read(urn, created.id, created.outputs, inputs)));
       } finally {
-        await host?.stop();
+        await Promise.all([host?.stop(), refreshing?.stop()]);
       }
     }
   } finally {
     await emulator.close();
   }
-  return median(samples);
+  return { coldStartMs: median(cold), firstCalls: { check: median(first.check), create: median(first.create), read: median(first.read) } };
 }
 
 /** The fleet: every tenant checked and created, then checked, diffed and renamed, `inFlight` at a time. */
-async function measureFleet(options: BenchOptions, template: Props, urn: string) {
+async function measureFleet(options: BenchOptions, side: Side): Promise<FleetFigure> {
+  const { inputs: template, urn } = side.linked;
   const emulator = await startEmulator({ rateLimitPerMinute: options.rateLimitPerMinute });
-  const host = await startHost(emulator);
+  const host = await startHost(emulator, side);
   const slugs = Array.from({ length: options.fleet }, (_, i) => `fleet-${i}`);
   const states = new Map<string, { id: string; inputs: Props; outputs: Props }>();
   try {
@@ -340,15 +412,13 @@ async function measureFleet(options: BenchOptions, template: Props, urn: string)
     const windowsToWait = Math.ceil(succeeded / options.rateLimitPerMinute) - 1;
     const lowerBoundSeconds = windowsToWait <= 0 ? 0 : (windowEnd - started) / 1000 + (windowsToWait - 1) * 60;
     return {
-      fleet: {
-        requests,
-        wallSeconds,
-        lowerBoundSeconds,
-        rateLimited,
-        failures: createFailures.length + renameFailures.length + refreshFailures.length,
-        connections: emulator.stats.connections,
-      },
-      hostPeakMemoryMiB: peakMemoryMiB(host.pid),
+      requests,
+      wallSeconds,
+      lowerBoundSeconds,
+      rateLimited,
+      failures: createFailures.length + renameFailures.length + refreshFailures.length,
+      connections: emulator.stats.connections,
+      hostPeakMemoryMiB: peakMemoryMiB(host.pid) ?? NaN,
     };
   } finally {
     await host.stop();
@@ -357,9 +427,10 @@ async function measureFleet(options: BenchOptions, template: Props, urn: string)
 }
 
 /** What `pulumi preview` costs: check and diff of every tenant, unchanged and with one field changed. */
-async function measurePreview(options: BenchOptions, { inputs: template, urn }: Template, kind: HostKind) {
+async function measurePreview(options: BenchOptions, side: Side) {
+  const { inputs: template, urn } = side.plain;
   const emulator = await startEmulator();
-  const host = await startHost(emulator, kind);
+  const host = await startHost(emulator, side);
   try {
     // States as the fleet leaves them; a preview reads none of them from the API.
     const tenants: { id: string; inputs: Props; outputs: Props }[] = [];
@@ -403,14 +474,15 @@ async function measurePreview(options: BenchOptions, { inputs: template, urn }: 
  * requests the same creates send when nothing fails. The failures are drawn from a seeded
  * generator, so every run injects the same number.
  */
-async function measureRecovery(options: BenchOptions, template: Props, urn: string): Promise<BenchReport["recovery"]> {
+async function measureRecovery(options: BenchOptions, side: Side): Promise<BenchReport["recovery"]> {
+  const { inputs: template, urn } = side.linked;
   const { visible, creates, share } = options.recovery;
   const run = async (fault?: FaultRule) => {
     const emulator = await startEmulator({ rateLimitPerMinute: 1_000_000, random: seeded(7) });
     for (let i = 0; i < visible; i++) {
       emulator.store.create({ name: `Visible ${i}`, slug: `visible-${i}`, ownerEmail: "o@bench.example", plan: "pro", settings: { autoRemediation: false } });
     }
-    const host = await startHost(emulator);
+    const host = await startHost(emulator, side);
     try {
       if (fault) emulator.faults.failNext({ ...fault, method: "POST", share });
       const slugs = Array.from({ length: creates }, (_, i) => `recovery-${i}`);

@@ -1,42 +1,67 @@
 /**
- * `npm run bench` (full sizes) or `npm run bench -- --smoke`: runs the benchmark, prints a table,
- * and writes it with the machine's description to docs/benchmark.md.
+ * `npm run bench` (full sizes) or `npm run bench -- --smoke`, and `-- --before <git revision>` to
+ * measure that revision's dynamic host beside this one's: runs the benchmark, prints its tables,
+ * and writes them with the machine's description to docs/benchmark.md.
  */
 import { writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { exitWithParent } from "../provider/lifeline";
-import { FULL, HOST_KINDS, runBenchmark, SMOKE, type BenchReport } from "./benchmark";
+import { FULL, runBenchmark, SMOKE, type BenchReport, type SideName } from "./benchmark";
+
+const LABELS: Record<SideName, string> = { before: "dynamic host, before", dynamic: "dynamic host", plugin: "plugin" };
 
 export function formatReport(report: BenchReport, when: Date): string {
-  const ms = (value: number) => value.toFixed(2);
-  const { fleet, preview, recovery, footprint, options } = report;
+  const ms = (value: number | undefined) => (value === undefined ? "" : `${value.toFixed(2)} ms`);
+  const { sides, fleet, preview, recovery, footprint, options } = report;
+  const fleetSides = sides.filter((side) => fleet[side] !== undefined);
+  const dynamicSides = sides.filter((side) => footprint.providerBytes[side] !== undefined);
+  /** A table with a column per side; `cell` gives a side's cell, or "" where it has none. */
+  const table = (title: string, rows: [label: string, cell: (side: SideName) => string][], columns = sides) => [
+    `| ${title} | ${columns.map((side) => LABELS[side]).join(" | ")} |`,
+    `|---|${columns.map(() => "---|").join("")}`,
+    ...rows.map(([label, cell]) => `| ${label} | ${columns.map(cell).join(" | ")} |`),
+  ];
   const lines = [
     `Measured ${when.toISOString().slice(0, 10)} on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? "unknown CPU"}), ` +
-      `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()}. Medians of ${options.repeats} runs unless stated.`,
+      `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()}. Medians of ${options.repeats} runs unless stated.` +
+      (options.before ? ` "Before" is ${options.before}'s dynamic host, measured in the same run.` : ""),
     "",
-    "| per operation (warm) | dynamic host | plugin | same request with undici | added: dynamic host | added: plugin |",
-    "|---|---|---|---|---|---|",
-    ...report.operations.map(
-      (o) => `| ${o.operation} | ${ms(o.hostMs.dynamic)} ms | ${ms(o.hostMs.plugin)} ms | ${ms(o.directMs)} ms | ${ms(o.addedMs.dynamic)} ms | ${ms(o.addedMs.plugin)} ms |`,
+    ...table("per operation (warm): through the host / added to the same request sent with undici", [
+      ...report.operations.map((o): [string, (side: SideName) => string] => [
+        `${o.operation} (undici alone: ${ms(o.directMs)})`,
+        (side) => `${ms(o.hostMs[side])} / ${ms(o.addedMs[side])}`,
+      ]),
+      [`cold start: spawn to first answered call (median of ${options.coldStarts})`, (side) => ms(report.coldStartMs[side])],
+      ...(["check", "create", "read"] as const).map((call): [string, (side: SideName) => string] => [
+        `first ${call} on a freshly started host (median of ${options.coldStarts})`,
+        (side) => ms(report.firstCallsMs[side]?.[call]),
+      ]),
+    ]),
+    "",
+    ...table(
+      `fleet: ${options.fleet} tenants created, renamed, refreshed; ${options.inFlight} in flight; limit ${options.rateLimitPerMinute}/min; median of ${options.fleetRuns} runs`,
+      [
+        ["wall time", (side) => `${fleet[side]!.wallSeconds.toFixed(1)} s`],
+        ["lower bound the rate limit allows (fixed one-minute windows)", (side) => `${fleet[side]!.lowerBoundSeconds.toFixed(1)} s`],
+        ["HTTP requests, of which 429s absorbed", (side) => `${fleet[side]!.requests}, ${fleet[side]!.rateLimited}`],
+        ["failures", (side) => `${fleet[side]!.failures}`],
+        ["TCP connections opened", (side) => `${fleet[side]!.connections}`],
+        ["host's peak resident memory after the fleet (highest of the runs)", (side) => memory(fleet[side]!.hostPeakMemoryMiB)],
+      ],
+      fleetSides,
     ),
-    `| cold start: spawn to first answered call (median of ${options.coldStarts}) | ${ms(report.coldStartMs.dynamic)} ms | ${ms(report.coldStartMs.plugin)} ms | | | |`,
     "",
-    `| fleet: ${options.fleet} tenants created, renamed, refreshed; ${options.inFlight} in flight; limit ${options.rateLimitPerMinute}/min; median of ${options.fleetRuns} runs | |`,
-    "|---|---|",
-    `| wall time | ${fleet.wallSeconds.toFixed(1)} s |`,
-    `| lower bound the rate limit allows (fixed one-minute windows) | ${fleet.lowerBoundSeconds.toFixed(1)} s |`,
-    `| HTTP requests, of which 429s absorbed | ${fleet.requests}, ${fleet.rateLimited} |`,
-    `| failures | ${fleet.failures} |`,
-    `| TCP connections opened | ${fleet.connections} |`,
-    "",
-    `| preview of ${options.preview} tenants (check + diff, ${options.inFlight} in flight; median of ${options.previewRuns}) | wall time | per tenant | HTTP requests, all runs | changes |`,
-    "|---|---|---|---|---|",
-    ...HOST_KINDS.flatMap((kind) =>
-      ([["unchanged", preview[kind].unchanged], ["one field changed in each", preview[kind].oneChange]] as const).map(
-        ([label, figure]) => `| ${kind === "dynamic" ? "dynamic host" : "plugin"}, ${label} | ${ms(figure.wallMs)} ms | ${ms(figure.wallMs / options.preview)} ms | ${figure.httpRequests} | ${figure.changes} |`,
-      ),
-    ),
+    ...table(`preview of ${options.preview} tenants (check + diff, ${options.inFlight} in flight; median of ${options.previewRuns}): wall time, per tenant, HTTP requests`, [
+      ...(["unchanged", "oneChange"] as const).map((kind): [string, (side: SideName) => string] => [
+        kind === "unchanged" ? "unchanged" : "one field changed in each",
+        (side) => {
+          const figure = preview[side]![kind];
+          return `${ms(figure.wallMs)}, ${ms(figure.wallMs / options.preview)}, ${figure.httpRequests} requests, ${figure.changes} changes`;
+        },
+      ]),
+    ]),
     "",
     `| recovery: ${options.recovery.creates} creates (check, POST, read-back, PATCH) among ${options.recovery.visible} visible tenants, ${options.recovery.share * 100} % of POSTs failing | POSTs failed | HTTP requests | per request sent when nothing fails | failures |`,
     "|---|---|---|---|---|",
@@ -46,22 +71,28 @@ export function formatReport(report: BenchReport, when: Date): string {
       ["processed, answer lost (again: 409, then the slug is looked up)", recovery.lostAnswer],
     ] as const).map(([label, f]) => `| ${label} | ${f.injected} | ${f.requests} | ${f.perIntended.toFixed(2)} | ${f.failures} |`),
     "",
-    "| footprint | dynamic host | plugin |",
-    "|---|---|---|",
-    `| \`__provider\` text, stored in a tenant's inputs and again in its outputs | ${footprint.providerBytes} bytes | none |`,
-    ...(["plain", "linked"] as const).map((tenant) => {
-      const [dynamic, plugin] = [footprint.state.dynamic[tenant], footprint.state.plugin[tenant]];
-      const label = tenant === "plain" ? "a tenant" : "a tenant with AWS settings and autoRemediation";
-      return `| ${label}: inputs + outputs in state | ${dynamic.inputsBytes} + ${dynamic.outputsBytes} = ${dynamic.inputsBytes + dynamic.outputsBytes} bytes | ${plugin.inputsBytes} + ${plugin.outputsBytes} = ${plugin.inputsBytes + plugin.outputsBytes} bytes |`;
-    }),
-    `| provider host's peak resident memory after the fleet (highest of the runs) | ${Number.isNaN(footprint.hostPeakMemoryMiB) ? "n/a" : footprint.hostPeakMemoryMiB.toFixed(1)} MiB | |`,
+    ...table("footprint in state", [
+      ["`__provider` text, in a tenant's inputs and again in its outputs", (side) => (dynamicSides.includes(side) ? `${footprint.providerBytes[side]} bytes` : "none")],
+      ...(["plain", "linked"] as const).map((tenant): [string, (side: SideName) => string] => [
+        tenant === "plain" ? "a tenant: inputs + outputs" : "a tenant with AWS settings and autoRemediation: inputs + outputs",
+        (side) => {
+          const { inputsBytes, outputsBytes } = footprint.state[side]![tenant];
+          return `${inputsBytes} + ${outputsBytes} = ${inputsBytes + outputsBytes} bytes`;
+        },
+      ]),
+    ]),
   ];
   return lines.join("\n");
 }
 
+function memory(mib: number): string {
+  return Number.isNaN(mib) ? "n/a" : `${mib.toFixed(1)} MiB`;
+}
+
 async function main(): Promise<void> {
-  const smoke = process.argv.includes("--smoke");
-  const report = await runBenchmark(smoke ? SMOKE : FULL, (line) => console.error(`bench: ${line}`));
+  const { values } = parseArgs({ options: { smoke: { type: "boolean" }, before: { type: "string" } } });
+  const smoke = values.smoke === true;
+  const report = await runBenchmark({ ...(smoke ? SMOKE : FULL), before: values.before }, (line) => console.error(`bench: ${line}`));
   const table = formatReport(report, new Date());
   console.log(table);
   if (!smoke) {

@@ -4,7 +4,7 @@
  * use the plugin. Every output is named, so that a preview shows it as unknown.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { TENANT_TYPE } from "../provider/plugin/schema";
+import { TENANT_TYPE } from "../provider/rules";
 import type { TenantArgs } from "../sdk";
 
 export class PluginTenant extends pulumi.CustomResource {

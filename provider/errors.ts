@@ -3,8 +3,6 @@
  * `APIError` carrying status, code, message and request id, one subclass per status family,
  * and connection errors carrying their cause. The mapping from status to class lives here only.
  */
-import { apiErrorBodySchema } from "./schema";
-
 export class CauseFlowError extends Error {
   override name = "CauseFlowError";
   /**
@@ -39,8 +37,7 @@ export class APIError extends CauseFlowError {
 
   /** Builds the right subclass from a response that was not a success. */
   static fromResponse(status: number, body: unknown, requestId: string | undefined, request?: FailedRequest): APIError {
-    const parsed = apiErrorBodySchema.safeParse(body);
-    const fields = parsed.success ? parsed.data : {};
+    const fields = errorBodyFields(body);
     const code = fields.error?.toLowerCase();
     // A body that is not the API's JSON (an HTML page from a proxy, say) still says something useful.
     const message = fields.message ?? (typeof body === "string" && body ? summarize(body) : undefined);
@@ -128,6 +125,17 @@ export class UnexpectedResponseError extends CauseFlowError {
   ) {
     super(requestId ? `${message} (request ${requestId})` : message);
   }
+}
+
+/** The API's error body, read defensively: any field may be missing, of another type, or oddly cased. */
+function errorBodyFields(body: unknown): { error?: string; message?: string; details?: Record<string, unknown> } {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return {};
+  const { error, message, details } = body as Record<string, unknown>;
+  return {
+    error: typeof error === "string" ? error : undefined,
+    message: typeof message === "string" ? message : undefined,
+    details: typeof details === "object" && details !== null && !Array.isArray(details) ? (details as Record<string, unknown>) : undefined,
+  };
 }
 
 function summarize(text: string): string {

@@ -6,16 +6,19 @@ import type { z } from "zod";
 import type { CreateTenantBody, UpdateTenantBody } from "./client";
 import {
   DEFAULT_PLAN,
+  EMAIL_PATTERN,
+  EXTERNAL_ID_PATTERN,
+  hasNoControlCharacter,
+  hasVisibleCharacter,
   PLANS,
+  REGION_PATTERN,
   REPLACING_INPUTS,
+  ROLE_ARN_PATTERN,
   SETTING_KEYS,
+  SLUG_PATTERN,
   UNKNOWN,
-  tenantInputsSchema,
-  type ApiTenant,
-  type TenantInputs,
-  type TenantOutputs,
-  type TenantSettings,
-} from "./schema";
+} from "./rules";
+import type { ApiTenant, TenantInputs, TenantOutputs, TenantSettings } from "./schema";
 
 export interface CheckFailure {
   property: string;
@@ -28,11 +31,44 @@ const INPUT_KEYS = ["name", "slug", "ownerEmail", "plan", "settings", "adoptExis
 /** Inputs the engine or this package add; not the user's to set, never validated. */
 const RESERVED_KEYS = new Set(["__provider"]);
 
-/** Validates and normalizes a program's inputs. Unknown values (preview) pass. */
-export function checkTenant(olds: Props, news: Props): { inputs: Props; failures: CheckFailure[] } {
+/**
+ * Validates and normalizes a program's inputs. Unknown values (preview) pass. Valid inputs, the
+ * common case, are recognised by `plainlyValid` without the zod schema, which is loaded only to
+ * word the failures of inputs that are not (`viaSchema` forces it, for the test that proves both
+ * paths answer alike).
+ */
+export function checkTenant(olds: Props, news: Props, options: { viaSchema?: boolean } = {}): { inputs: Props; failures: CheckFailure[] } {
   const inputs = normalizeInputs(news);
-  const failures = [...validationFailures(news, inputs, olds), ...immutabilityFailures(olds, inputs)];
+  const schemaFailures = !options.viaSchema && plainlyValid(inputs, olds) ? [] : schemaValidationFailures(inputs, olds);
+  const failures = [...unknownInputFailures(news), ...schemaFailures, ...immutabilityFailures(olds, inputs)];
   return { inputs, failures };
+}
+
+/** Each rule of tenantInputsSchema, on a value that is not unknown; the schema words the failures. */
+const VALID_INPUT: Record<(typeof INPUT_KEYS)[number], (value: unknown) => boolean> = {
+  name: (value) => typeof value === "string" && hasNoControlCharacter(value) && hasVisibleCharacter(value),
+  slug: (value) => typeof value === "string" && SLUG_PATTERN.test(value),
+  ownerEmail: (value) => typeof value === "string" && EMAIL_PATTERN.test(value),
+  plan: (value) => (PLANS as readonly unknown[]).includes(value),
+  settings: (value) => isPlainObject(value) && Object.entries(value).every(([key, setting]) => setting === UNKNOWN || validSetting(key, setting)),
+  adoptExisting: (value) => typeof value === "boolean",
+};
+
+function validSetting(key: string, value: unknown): boolean {
+  if (key === "autoRemediation") return typeof value === "boolean";
+  const pattern = { awsRoleArn: ROLE_ARN_PATTERN, awsExternalId: EXTERNAL_ID_PATTERN, awsRegion: REGION_PATTERN }[key];
+  return pattern !== undefined && typeof value === "string" && pattern.test(value);
+}
+
+/** True when the normalized inputs certainly pass tenantInputsSchema (as check reads it): decided without zod. */
+function plainlyValid(inputs: Props, olds: Props): boolean {
+  for (const key of ["name", "slug", "ownerEmail"] as const) if (!Object.prototype.hasOwnProperty.call(inputs, key)) return false;
+  return INPUT_KEYS.every((key) => {
+    if (!Object.prototype.hasOwnProperty.call(inputs, key)) return true;
+    const value = inputs[key];
+    if (value === UNKNOWN) return true;
+    return VALID_INPUT[key](value) || (key === "plan" && acceptsPlanAsIs(inputs, olds));
+  });
 }
 
 /**
@@ -78,13 +114,16 @@ function acceptsPlanAsIs(inputs: Props, olds: Props): boolean {
   return typeof plan === "string" && plan !== "" && plan === own(olds, "plan");
 }
 
-function validationFailures(news: Props, inputs: Props, olds: Props): CheckFailure[] {
+function unknownInputFailures(news: Props): CheckFailure[] {
+  return Object.keys(news)
+    .filter((key) => !RESERVED_KEYS.has(key) && !(INPUT_KEYS as readonly string[]).includes(key))
+    .map((key) => ({ property: propertyPath([key]), reason: `is not an input of causeflow.Tenant; the inputs are ${INPUT_KEYS.join(", ")}` }));
+}
+
+function schemaValidationFailures(inputs: Props, olds: Props): CheckFailure[] {
+  // Loaded here, not at the top: a preview of valid inputs never needs it.
+  const { tenantInputsSchema } = require("./schema") as typeof import("./schema");
   const failures: CheckFailure[] = [];
-  for (const key of Object.keys(news)) {
-    if (!RESERVED_KEYS.has(key) && !(INPUT_KEYS as readonly string[]).includes(key)) {
-      failures.push({ property: propertyPath([key]), reason: `is not an input of causeflow.Tenant; the inputs are ${INPUT_KEYS.join(", ")}` });
-    }
-  }
   const result = tenantInputsSchema.safeParse(inputs);
   if (result.success) return failures;
   for (const issue of result.error.issues) {

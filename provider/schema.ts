@@ -3,39 +3,19 @@
  * declares it (inputs), as the provider stores it (outputs) and as the API returns it.
  */
 import { z } from "zod";
+import {
+  DEFAULT_PLAN,
+  EMAIL_PATTERN,
+  EXTERNAL_ID_PATTERN,
+  hasNoControlCharacter,
+  hasVisibleCharacter,
+  PLANS,
+  REGION_PATTERN,
+  ROLE_ARN_PATTERN,
+  SLUG_PATTERN,
+} from "./rules";
 
-/** The value the Pulumi engine sends, during preview, for an input that is not known yet. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-export const PLANS = ["starter", "pro", "business", "enterprise"] as const;
-export type Plan = (typeof PLANS)[number];
-export const DEFAULT_PLAN: Plan = "starter";
-
-export const SETTING_KEYS = ["awsRoleArn", "awsExternalId", "awsRegion", "autoRemediation"] as const;
-export type SettingKey = (typeof SETTING_KEYS)[number];
-
-/**
- * Settings that are secret whatever the program marked: CauseFlow's docs ask that the external ID
- * not be shared, so it never shows in state, a preview or the schema's SDKs in clear text.
- */
-export const SECRET_SETTINGS = ["awsExternalId"] as const satisfies readonly SettingKey[];
-
-/** Inputs whose change replaces the tenant (the API cannot change them, and a new slug is a new tenant). */
-export const REPLACING_INPUTS = ["slug"] as const satisfies readonly (keyof TenantInputs)[];
-
-/** Lowercase letters, digits and hyphens: the reference page's rule, nothing added. */
-export const SLUG_PATTERN = /^[a-z0-9-]+$/;
-/** An IAM role ARN in any AWS partition, with an optional role path. */
-export const ROLE_ARN_PATTERN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-/** AWS's own rule for sts:ExternalId. */
-export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
-/**
- * AWS region names: a geography (`us`, `ap`, `eusc`), an optional partition or country
- * (`gov`, `isob`, `de`), a compass direction and a number, as in us-east-1, us-gov-west-1,
- * ap-southeast-7, mx-central-1 and eusc-de-east-1. New regions keep this shape; junk such as
- * `xx-foo-99` or a typo such as `us-est-1` does not.
- */
-export const REGION_PATTERN = /^[a-z]{2,4}(-[a-z]{2,4})?-(central|(north|south)(east|west)?|east|west)-[1-9]\d?$/;
+export * from "./rules";
 
 /*
  * The descriptions (`.meta`) are the API documentation: the plugin's package schema reads them,
@@ -95,8 +75,8 @@ export type TenantSettings = z.infer<typeof settingsSchema>;
 export const tenantInputsSchema = z.strictObject({
   name: z
     .string()
-    .refine((name) => !/\p{Cc}/u.test(name), { error: "must not contain control characters such as a newline, a tab or NUL" })
-    .refine((name) => /[^\p{White_Space}\p{Default_Ignorable_Code_Point}]/u.test(name), {
+    .refine(hasNoControlCharacter, { error: "must not contain control characters such as a newline, a tab or NUL" })
+    .refine(hasVisibleCharacter, {
       error: "must contain a visible character: it is empty, blank, or only invisible characters such as zero-width spaces",
     })
     .meta({
@@ -114,7 +94,7 @@ export const tenantInputsSchema = z.strictObject({
         "Globally unique, URL-safe identifier of the tenant: lowercase letters, digits and hyphens only, such as `acme-corp`. " +
         "Changing it replaces the tenant: a new tenant is created, and the old one stays in CauseFlow, no longer managed by the stack.",
     }),
-  ownerEmail: z.email({ error: "must be a valid email address, for example owner@acme.com" }).meta({
+  ownerEmail: z.email({ pattern: EMAIL_PATTERN, error: "must be a valid email address, for example owner@acme.com" }).meta({
     description:
       "Email address of the tenant's owner, such as `owner@acme.com`, who is invited to activate the account. It cannot change once " +
       "the tenant exists: the API cannot change it, and a new slug makes a new tenant for another owner.",
@@ -205,10 +185,3 @@ export const apiTenantPageSchema = z
   })
   .refine((page) => page.tenants !== undefined || page.items !== undefined, { error: "has neither a tenants nor an items list" })
   .transform((page) => ({ tenants: page.tenants ?? page.items ?? [], cursor: page.cursor ?? null }));
-
-/** The API's error body, read defensively: any field may be missing or oddly cased. */
-export const apiErrorBodySchema = z.object({
-  error: z.string().optional().catch(undefined),
-  message: z.string().optional().catch(undefined),
-  details: z.record(z.string(), z.unknown()).optional().catch(undefined),
-});

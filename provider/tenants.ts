@@ -3,7 +3,7 @@
  * the plugin (`plugin/`). Each is a decision from ./plan and the client calls it needs; the hosts
  * add only their wire formats, and print or log the warnings returned here.
  */
-import { CauseFlowClient, type CreateTenantBody, type SlugSearchResult } from "./client";
+import type { CauseFlowClient, CreateTenantBody, SlugSearchResult } from "./client";
 import { missingTokenMessage, resolveConfig, type ConfigLookup, type ProviderConfig } from "./config";
 import {
   ConflictError,
@@ -300,6 +300,8 @@ export class Tenants {
     if (this.#client) return this.#client;
     const config = this.#settings();
     if (config.apiToken === undefined) throw new Error(missingTokenMessage());
+    // Loaded here, not at the top: a preview (check, diff) never reaches the API.
+    const { CauseFlowClient } = require("./client") as typeof import("./client");
     this.#client = new CauseFlowClient({
       baseUrl: config.apiUrl,
       token: config.apiToken,

@@ -2,6 +2,7 @@
  * causeflow.Tenant: a CauseFlow tenant (an isolated organization) managed by Pulumi.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DYNAMIC_TENANT_TYPE } from "../provider/rules";
 
 export type Plan = "starter" | "pro" | "business" | "enterprise";
 
@@ -47,23 +48,15 @@ export interface TenantSettings {
 }
 
 /**
- * The provider object stored in state as `__provider`. It holds no code of ours and no
- * credential: each call loads the installed `@causeflow/pulumi`, so refresh and destroy run the
- * current version, whichever version created the tenant (pulumi/pulumi#6238, #16826).
+ * What state stores as `__provider`: module text whose `handler()` returns the provider, which is
+ * all the dynamic-provider host asks of it (it caches the provider by the text). It holds no code
+ * of ours and no credential or path: each call loads the installed `@causeflow/pulumi`, so refresh
+ * and destroy run the current version whichever version created the tenant (pulumi/pulumi#6238,
+ * #16826), and every version since 0.1.0 exports `tenantProvider` from the same entry, so a stack
+ * written by this one still works after a rollback. Written by hand rather than by Pulumi's
+ * closure serializer, which takes some 2 KB of wrappers for the same and runs at every program run.
  */
-const providerShim: pulumi.dynamic.ResourceProvider = {
-  configure: (req) => load().configure(req),
-  check: (olds, news) => load().check(olds, news),
-  diff: (id, olds, news) => load().diff(id, olds, news),
-  create: (inputs) => load().create(inputs),
-  read: (id, props) => load().read(id, props),
-  update: (id, olds, news) => load().update(id, olds, news),
-  delete: (id, props) => load().delete(id, props),
-};
-
-function load(): Required<pulumi.dynamic.ResourceProvider> {
-  return require("@causeflow/pulumi/provider").tenantProvider;
-}
+export const PROVIDER_TEXT = 'exports.handler=()=>require("@causeflow/pulumi/provider").tenantProvider;';
 
 /**
  * The settings with `awsExternalId` marked secret, whether or not the program did: CauseFlow's
@@ -83,7 +76,7 @@ function withSecretExternalId(settings: TenantArgs["settings"]): TenantArgs["set
  * only removes it from the stack, because the API cannot delete tenants: protect production
  * tenants with `{ protect: true }`.
  */
-export class Tenant extends pulumi.dynamic.Resource {
+export class Tenant extends pulumi.CustomResource {
   /** CauseFlow's identifier of the tenant. */
   declare readonly tenantId: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
@@ -109,7 +102,8 @@ export class Tenant extends pulumi.dynamic.Resource {
       tenantId: undefined,
       status: undefined,
       createdAt: undefined,
+      __provider: PROVIDER_TEXT,
     };
-    super(providerShim, name, props, opts, "causeflow", "Tenant");
+    super(DYNAMIC_TENANT_TYPE, name, props, opts);
   }
 }

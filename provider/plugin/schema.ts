@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { PACKAGE_NAME, SETTINGS, SETTING_NAMES, stackKey, type SettingName } from "../config";
 import {
+  TENANT_TYPE,
   REPLACING_INPUTS,
   SECRET_SETTINGS,
   TENANT_OUTPUT_DESCRIPTIONS,
@@ -17,7 +18,7 @@ import {
   tenantInputsSchema,
 } from "../schema";
 
-export const TENANT_TYPE = token("Tenant");
+export { TENANT_TYPE };
 export const GET_TENANT = token("getTenant");
 /** What `getTenant` finds a tenant by; a call gives exactly one. */
 export const GET_TENANT_LOOKUPS = ["tenantId", "slug"] as const;

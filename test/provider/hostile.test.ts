@@ -7,8 +7,8 @@ import { MockAgent } from "undici";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
 import { CauseFlowClient } from "../../provider/client";
 import { CauseFlowError } from "../../provider/errors";
-import { propertyPath } from "../../provider/plan";
-import { SETTING_KEYS } from "../../provider/schema";
+import { checkTenant, propertyPath } from "../../provider/plan";
+import { SETTING_KEYS, UNKNOWN } from "../../provider/schema";
 import { TenantProvider } from "../../provider/tenantProvider";
 import { hostileInputs, hostileValue } from "./arbitraries";
 
@@ -56,6 +56,56 @@ describe("check, with hostile inputs", () => {
         expect(failures).toEqual([]);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe("check's fast path", () => {
+  const validString = (pattern: RegExp) => fc.stringMatching(pattern);
+  const region = fc.constantFrom("us-east-1", "us-gov-west-1", "eusc-de-east-1", "ap-southeast-7", "mx-central-1", "xx-foo-99", "us-est-1");
+  const roleArn = fc.oneof(validString(/^arn:aws(-[a-z]+)?:iam::\d{12}:role\/[\w+=,.@/-]{1,30}$/), fc.constantFrom("arn:aws:s3:::bucket", "arn"));
+  const maybeUnknown = <T>(value: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary: value }, { weight: 1, arbitrary: fc.constant(UNKNOWN) });
+  /** Inputs near the rules: mostly valid, with every rule's edge in reach. */
+  const nearlyValid = fc.record(
+    {
+      name: maybeUnknown(fc.oneof(fc.string({ unit: "grapheme", minLength: 1, maxLength: 20 }), fc.constantFrom("\u200b", " ", "a\u0000b", "Acme"))),
+      slug: maybeUnknown(fc.oneof(validString(/^[a-z0-9-]{1,20}$/), fc.constantFrom("Acme", "", "a b"))),
+      ownerEmail: maybeUnknown(fc.oneof(fc.emailAddress(), fc.constantFrom("x", "a@b", "owner@ACME.com", ".a@b.co"))),
+      plan: fc.oneof(fc.constantFrom("starter", "pro", "business", "enterprise", "community", "gold"), fc.constant(undefined)),
+      settings: fc.oneof(
+        fc.constant(undefined),
+        fc.constant(UNKNOWN),
+        fc.record(
+          {
+            awsRoleArn: maybeUnknown(roleArn),
+            awsExternalId: maybeUnknown(fc.oneof(validString(/^[\w+=,.@:/-]{2,40}$/), fc.constantFrom("x", "bad id"))),
+            awsRegion: maybeUnknown(region),
+            autoRemediation: maybeUnknown(fc.oneof(fc.boolean(), fc.constant("yes"))),
+          },
+          { requiredKeys: [] },
+        ),
+      ),
+      adoptExisting: fc.oneof(fc.boolean(), fc.constant(undefined), fc.constant("true")),
+    },
+    { requiredKeys: [] },
+  );
+  const olds = fc.oneof(fc.constant({}), fc.record({ slug: fc.constantFrom("acme", "other"), plan: fc.constantFrom("community", "pro"), ownerEmail: fc.constant("owner@acme.com") }));
+
+  it("answers exactly as the full schema does, over valid and nearly valid inputs", () => {
+    fc.assert(
+      fc.property(olds, nearlyValid, (old, news) => {
+        expect(checkTenant(old, news)).toEqual(checkTenant(old, news, { viaSchema: true }));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("answers exactly as the full schema does, over hostile inputs", () => {
+    fc.assert(
+      fc.property(hostileInputs, hostileInputs, (old, news) => {
+        expect(checkTenant(old, news)).toEqual(checkTenant(old, news, { viaSchema: true }));
+      }),
+      { numRuns: 1000 },
     );
   });
 });

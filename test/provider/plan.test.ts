@@ -14,7 +14,8 @@ import {
   toOutputs,
   unappliedFields,
 } from "../../provider/plan";
-import { UNKNOWN, type ApiTenant, type TenantInputs } from "../../provider/schema";
+import { z } from "zod";
+import { EMAIL_PATTERN, UNKNOWN, type ApiTenant, type TenantInputs } from "../../provider/schema";
 
 const valid = { name: "Acme Corp", slug: "acme-corp", ownerEmail: "owner@acme.com" };
 const failuresOf = (news: Record<string, unknown>, olds: Record<string, unknown> = {}) =>
@@ -95,6 +96,10 @@ describe("checkTenant", () => {
 
   it("uses the engine's own unknown sentinel", () => {
     expect(UNKNOWN).toBe(pulumi.runtime.unknownValue);
+  });
+
+  it("checks emails by zod's own rule, which it holds without loading zod", () => {
+    expect(String(EMAIL_PATTERN)).toBe(String(z.regexes.email));
   });
 
   it("refuses an owner email or plan change under the same slug, saying why and what to do", () => {

@@ -64,8 +64,11 @@ export const SMOKE: BenchOptions = {
 };
 
 export type HostKind = "dynamic" | "plugin";
-/** What is measured: this package's dynamic host and plugin, and an earlier revision's dynamic host. */
-export const SIDES = ["before", "dynamic", "plugin"] as const;
+/**
+ * What is measured: the floor (the same dynamic host running a provider that only sends the
+ * requests), an earlier revision's dynamic host, this package's dynamic host, and the plugin.
+ */
+export const SIDES = ["floor", "before", "dynamic", "plugin"] as const;
 export type SideName = (typeof SIDES)[number];
 /** A figure per side measured; "before" only when an earlier revision was given. */
 export type PerSide<T> = Partial<Record<SideName, T>>;
@@ -219,6 +222,10 @@ export async function runBenchmark(options: BenchOptions, progress: (line: strin
       sides.push({ name: "before", kind: "dynamic", cwd: program, plain, linked });
     }
     const [plain, linked] = await runProgram(() => [new causeflow.Tenant("plain", plainArgs), new causeflow.Tenant("linked", linkedArgs)]);
+    // The floor's provider text names its file: it runs only here, never in a user's state.
+    const floorText = `exports.handler=()=>require(${JSON.stringify(path.join(PACKAGE_ROOT, "dist", "bench", "floorProvider.js"))}).floorProvider;`;
+    const withFloor = (template: Template): Template => ({ ...template, inputs: { ...template.inputs, __provider: floorText } });
+    sides.unshift({ name: "floor", kind: "dynamic", cwd: PACKAGE_ROOT, plain: withFloor(plain), linked: withFloor(linked) });
     sides.push({ name: "dynamic", kind: "dynamic", cwd: PACKAGE_ROOT, plain, linked });
     const [pluginPlain, pluginLinked] = await runProgram(() => [new PluginTenant("plain", plainArgs), new PluginTenant("linked", linkedArgs)], { keepSecrets: true });
     sides.push({ name: "plugin", kind: "plugin", cwd: PACKAGE_ROOT, plain: pluginPlain, linked: pluginLinked });
@@ -239,7 +246,9 @@ async function measureAll(options: BenchOptions, sides: Side[], progress: (line:
   const operations = await measureOperations(options, sides);
   progress(`cold start and first calls (${options.coldStarts} spawns of each host: ${names})`);
   const starts = await perSide((side) => measureColdStart(options, side));
-  const dynamicSides = sides.filter((side) => side.kind === "dynamic");
+  // The floor sends one request per call, not the tenant's: it has no fleet, recovery or state of its own to show.
+  const dynamicSides = sides.filter((side) => side.kind === "dynamic" && side.name !== "floor");
+  const realSides = sides.filter((side) => side.name !== "floor");
   const fleet = await perSide(async (side) => {
     const runs: FleetFigure[] = [];
     for (let run = 1; run <= options.fleetRuns; run++) {
@@ -265,7 +274,7 @@ async function measureAll(options: BenchOptions, sides: Side[], progress: (line:
   progress(`state per tenant (${names})`);
   const footprint = {
     providerBytes: await perSide(async (side) => Buffer.byteLength(String(side.plain.inputs.__provider ?? "")), dynamicSides),
-    state: await perSide(async (side) => ({ plain: await measureState(side, side.plain), linked: await measureState(side, side.linked) })),
+    state: await perSide(async (side) => ({ plain: await measureState(side, side.plain), linked: await measureState(side, side.linked) }), realSides),
   };
   const pick = <K extends keyof Awaited<ReturnType<typeof measureColdStart>>>(key: K) =>
     Object.fromEntries(Object.entries(starts).map(([name, figure]) => [name, figure![key]])) as PerSide<Awaited<ReturnType<typeof measureColdStart>>[K]>;

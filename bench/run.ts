@@ -10,13 +10,19 @@ import { parseArgs } from "node:util";
 import { exitWithParent } from "../provider/lifeline";
 import { FULL, runBenchmark, SMOKE, type BenchReport, type SideName } from "./benchmark";
 
-const LABELS: Record<SideName, string> = { before: "dynamic host, before", dynamic: "dynamic host", plugin: "plugin" };
+const LABELS: Record<SideName, string> = {
+  floor: "the host's floor",
+  before: "dynamic host, before",
+  dynamic: "dynamic host",
+  plugin: "plugin",
+};
 
 export function formatReport(report: BenchReport, when: Date): string {
   const ms = (value: number | undefined) => (value === undefined ? "" : `${value.toFixed(2)} ms`);
   const { sides, fleet, preview, recovery, footprint, options } = report;
   const fleetSides = sides.filter((side) => fleet[side] !== undefined);
   const dynamicSides = sides.filter((side) => footprint.providerBytes[side] !== undefined);
+  const stateSides = sides.filter((side) => footprint.state[side] !== undefined);
   /** A table with a column per side; `cell` gives a side's cell, or "" where it has none. */
   const table = (title: string, rows: [label: string, cell: (side: SideName) => string][], columns = sides) => [
     `| ${title} | ${columns.map((side) => LABELS[side]).join(" | ")} |`,
@@ -26,6 +32,7 @@ export function formatReport(report: BenchReport, when: Date): string {
   const lines = [
     `Measured ${when.toISOString().slice(0, 10)} on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? "unknown CPU"}), ` +
       `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()}. Medians of ${options.repeats} runs unless stated.` +
+      ` The host's floor is the same dynamic-provider host running a provider that only sends the requests (bench/floorProvider.ts).` +
       (options.before ? ` "Before" is ${options.before}'s dynamic host, measured in the same run.` : ""),
     "",
     ...table("per operation (warm): through the host / added to the same request sent with undici", [
@@ -80,7 +87,7 @@ export function formatReport(report: BenchReport, when: Date): string {
           return `${inputsBytes} + ${outputsBytes} = ${inputsBytes + outputsBytes} bytes`;
         },
       ]),
-    ]),
+    ], stateSides),
   ];
   return lines.join("\n");
 }

@@ -9,13 +9,13 @@ import { EventEmitter } from "node:events";
 import * as path from "node:path";
 import { createInterface } from "node:readline";
 import * as grpc from "@grpc/grpc-js";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { EngineService } from "@pulumi/pulumi/proto/engine_grpc_pb";
 import type { LogRequest } from "@pulumi/pulumi/proto/engine_pb";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import { Status } from "@pulumi/pulumi/proto/status_pb";
+import { toStruct } from "../provider/plugin/wire";
 
 export type Props = Record<string, unknown>;
 
@@ -78,6 +78,8 @@ export class ProviderHost {
     private readonly lines: EventEmitter,
     /** The plugin's Log calls, with their URNs; none for the dynamic host, which prints instead. */
     readonly logs: LogEntry[] = [],
+    /** What the plugin printed after its port (the CLI keeps it at debug verbosity only); the dynamic host's is in `output`. */
+    readonly debugOutput: string[] = [],
     private readonly engine?: grpc.Server,
   ) {}
 
@@ -170,7 +172,7 @@ export class ProviderHost {
     try {
       const port = await portOf(child, () => stderr.join("\n"));
       const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-      return new ProviderHost("plugin", child, client, warnings, output, logs, engine);
+      return new ProviderHost("plugin", child, client, warnings, output, logs, stderr, engine);
     } catch (error) {
       engine.forceShutdown();
       throw error;
@@ -349,10 +351,6 @@ function diffAnswer(response: proto.DiffResponse): DiffAnswer {
   return { changes: kinds[response.getChanges() as 1 | 2] ?? "unknown", replaces: response.getReplacesList(), diffs: response.getDiffsList(), detailedDiff: detailed };
 }
 
-/** Struct cannot hold undefined: the engine never sends it either. */
-function toStruct(props: Props): Struct {
-  return Struct.fromJavaScript(JSON.parse(JSON.stringify(props)));
-}
 
 function partialFrom(error: grpc.ServiceError): { id: string; properties: Props } | undefined {
   const [bytes] = error.metadata?.get("grpc-status-details-bin") ?? [];

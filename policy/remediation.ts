@@ -3,15 +3,12 @@
  * remediations run with no person confirming each one, so the platform team names the stacks
  * (by pattern) where that was agreed; everywhere else it is a mandatory violation.
  */
+import { AUTO_REMEDIATION_CAUTION } from "@causeflow/pulumi/provider";
 import { setting, STACK_PATTERNS, stackMatches } from "./config";
 import { tenantPolicy } from "./rules";
 import { notKnownYet, UNKNOWN, violation, type Finding, type Tenant } from "./tenant";
 
-/** The caution of CauseFlow's API reference (PATCH /v1/tenants/{tenantId}, `settings`), word for word. */
-export const AUTO_REMEDIATION_CAUTION =
-  "When autoRemediation is enabled, approved remediations execute automatically without requiring manual approval each time. " +
-  "Use with caution — this means AI-generated remediation steps will run against your production infrastructure without an " +
-  "additional human confirmation step.";
+export { AUTO_REMEDIATION_CAUTION };
 
 export interface AutoRemediationConfig {
   /** Stack name patterns where auto-remediation was approved. */

@@ -161,6 +161,7 @@ export class CauseFlowClient {
       (): TenantApiProbe => ({ serves: true }),
       (error: Error): TenantApiProbe => ({
         serves: false,
+        definite: error instanceof NotFoundError || error instanceof UnexpectedResponseError,
         request: { method: "GET", url: this.#url("/v1/tenants?limit=1") },
         answer: error.message,
       }),

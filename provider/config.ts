@@ -99,6 +99,17 @@ export function readConfig(lookup: ConfigLookup, env: NodeJS.ProcessEnv): { conf
   return failures.length > 0 ? { failures } : { config };
 }
 
+/**
+ * The keys given to the provider that are none of its settings (a misspelling such as `apiURL`
+ * would otherwise leave that setting at its default), each with the reason; `version` is the
+ * engine's own.
+ */
+export function unknownSettings(keys: string[]): { key: string; reason: string }[] {
+  return keys
+    .filter((key) => key !== "version" && !(SETTING_NAMES as string[]).includes(key))
+    .map((key) => ({ key, reason: `is not a setting of the causeflow provider; the settings are ${SETTING_NAMES.join(", ")}` }));
+}
+
 /** The configuration, or an error naming every invalid setting. */
 export function resolveConfig(lookup: ConfigLookup, env: NodeJS.ProcessEnv): ProviderConfig {
   const result = readConfig(lookup, env);

@@ -196,8 +196,12 @@ function remedy(operation: Operation, tenant: string, error: CauseFlowError): st
   return "";
 }
 
-/** What the tenant list answered when asked whether a base URL serves the tenant API. */
-export type TenantApiProbe = { serves: true } | { serves: false; request: FailedRequest; answer: string };
+/**
+ * What the tenant list answered when asked whether a base URL serves the tenant API. `definite`
+ * when the answer says it does not (a 404, a body that is no tenant list); otherwise (a 5xx, a
+ * refused token) it could not be told.
+ */
+export type TenantApiProbe = { serves: true } | { serves: false; definite: boolean; request: FailedRequest; answer: string };
 
 /**
  * The message for a refresh that met a 404 it cannot trust: the tenant stays in the stack, and
@@ -211,8 +215,9 @@ export function describeUntrustedNotFound(
   probe?: Extract<TenantApiProbe, { serves: false }>,
 ): string {
   const called = error.request ? `${error.request.method} ${error.request.url}` : `the read of ${tenantId}`;
+  const verdict = probe?.definite ? "so this URL does not serve the CauseFlow tenant API" : "so it cannot be told whether this URL serves the CauseFlow tenant API";
   const why = probe
-    ? `but ${probe.request.method} ${probe.request.url} (the tenant list) answered ${probe.answer}, so this URL does not serve the CauseFlow tenant API`
+    ? `but ${probe.request.method} ${probe.request.url} (the tenant list) answered ${probe.answer}, ${verdict}`
     : "which is not the tenant API's own answer that a tenant does not exist (a JSON error body with the code not_found)";
   return (
     `Could not read CauseFlow tenant ${tenant} (${tenantId}): ${called} answered ${error.message}, ${why}. ` +

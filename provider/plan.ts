@@ -5,6 +5,7 @@
 import type { z } from "zod";
 import type { CreateTenantBody, UpdateTenantBody } from "./client";
 import {
+  AUTO_REMEDIATION_CAUTION,
   DEFAULT_PLAN,
   EMAIL_PATTERN,
   EXTERNAL_ID_PATTERN,
@@ -354,14 +355,12 @@ export const previewWarnings = {
     const tenant = JSON.stringify(own(news, "slug"));
     // A replacement is checked with no old inputs, as a creation: it is a new tenant either way.
     const creating = own(olds, "slug") === undefined;
-    const caution =
-      "approved remediations will execute automatically, without manual approval each time. Use with caution: AI-generated " +
-      "remediation steps will run against your production infrastructure without an additional human confirmation step.";
+    const caution = `The API reference warns: "${AUTO_REMEDIATION_CAUTION}"`;
     if (value === UNKNOWN) {
       const unknown = settings === UNKNOWN ? "its settings are" : "the value is";
-      return `autoRemediation may turn on for CauseFlow tenant ${tenant}: ${unknown} not known until the update runs. If it turns on, ${caution}`;
+      return `autoRemediation may turn on for CauseFlow tenant ${tenant}: ${unknown} not known until the update runs. ${caution}`;
     }
-    return `${creating ? `CauseFlow tenant ${tenant} is created with autoRemediation on` : `autoRemediation turns on for CauseFlow tenant ${tenant}`}: ${caution}`;
+    return `${creating ? `CauseFlow tenant ${tenant} is created with autoRemediation on` : `autoRemediation turns on for CauseFlow tenant ${tenant}`}. ${caution}`;
   },
 };
 
@@ -442,7 +441,8 @@ function isUnknownAlong(value: unknown, path: PropertyKey[]): boolean {
   return false;
 }
 
-function describeType(value: unknown): string {
+/** A value as check describes one in a failure: `null`, `an array`, `string "yes"`. */
+export function describeType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value).slice(0, 40)}`;

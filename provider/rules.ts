@@ -7,6 +7,9 @@ import type { TenantInputs } from "./schema";
 
 /** The plugin's tenant resource, `causeflow:index:Tenant`, a token of the package's one module. */
 export const TENANT_TYPE = "causeflow:index:Tenant";
+/** The plugin's function that looks a tenant up, by one of GET_TENANT_LOOKUPS. */
+export const GET_TENANT = "causeflow:index:getTenant";
+export const GET_TENANT_LOOKUPS = ["tenantId", "slug"] as const;
 /** `causeflow.Tenant`'s: the engine routes `pulumi-nodejs:dynamic/<module>:<type>` to the dynamic-provider host. */
 export const DYNAMIC_TENANT_TYPE = "pulumi-nodejs:dynamic/causeflow:Tenant";
 
@@ -42,6 +45,12 @@ export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
  * `xx-foo-99` or a typo such as `us-est-1` does not.
  */
 export const REGION_PATTERN = /^[a-z]{2,4}(-[a-z]{2,4})?-(central|(north|south)(east|west)?|east|west)-[1-9]\d?$/;
+
+/** The caution of CauseFlow's API reference (PATCH /v1/tenants/{tenantId}, `settings`), word for word. */
+export const AUTO_REMEDIATION_CAUTION =
+  "When autoRemediation is enabled, approved remediations execute automatically without requiring manual approval each time. " +
+  "Use with caution — this means AI-generated remediation steps will run against your production infrastructure without an " +
+  "additional human confirmation step.";
 
 /** zod's own rule for an email address (`z.email()`'s default), held here so that check can apply it without zod. */
 export const EMAIL_PATTERN = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;

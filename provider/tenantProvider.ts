@@ -3,7 +3,7 @@
  * shape the dynamic-provider host calls, with stack config as configuration and warnings printed.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { stackKey } from "./config";
+import { PACKAGE_NAME, stackKey, unknownSettings } from "./config";
 import { PartialFailure, Tenants, type Props } from "./tenants";
 import type { TenantInputs, TenantOutputs } from "./schema";
 
@@ -17,6 +17,7 @@ export class TenantProvider implements pulumi.dynamic.ResourceProvider {
    */
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     this.#tenants.configure((name) => req.config.get(stackKey(name)), process.env);
+    misspeltKeys(req.config).forEach(warn);
   }
 
   async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
@@ -67,6 +68,19 @@ async function partial<T>(props: Props, operation: () => Promise<T>): Promise<T>
       reasons: [error.message],
     });
   }
+}
+
+/**
+ * The stack's `causeflow:` keys that are no setting (a misspelling such as `causeflow:apiURL`
+ * would leave that setting at its default), as warnings: not errors, since a project named
+ * `causeflow` keeps its own config under the same namespace. The host's config object holds the
+ * whole stack config as `rawConfig` (an older host may not: then none are found).
+ */
+function misspeltKeys(config: pulumi.dynamic.ConfigureRequest["config"]): string[] {
+  const raw = (config as { rawConfig?: Record<string, unknown> }).rawConfig ?? {};
+  const prefix = `${PACKAGE_NAME}:`;
+  const keys = Object.keys(raw).filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
+  return unknownSettings(keys).map(({ key, reason }) => `${prefix}${key} ${reason}.`);
 }
 
 /**

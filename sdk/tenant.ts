@@ -4,7 +4,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DYNAMIC_TENANT_TYPE } from "../provider/rules";
 
-export type Plan = "starter" | "pro" | "business" | "enterprise";
+import type { Plan } from "../provider/rules";
+
+export type { Plan };
 
 /** Settings that link the tenant to the customer's AWS account. */
 export interface TenantSettingsArgs {

@@ -1,10 +1,14 @@
 /**
  * The process tree under a pid, read from /proc, for tests proving that nothing a job starts
- * outlives it. Linux only, as the tests that use it say.
+ * outlives it. Linux only: `itOnLinux` skips such a test elsewhere, and says so.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
+
+/** `it` on Linux, where /proc shows the process tree (and the lifeline watches npm through it); `it.skip` elsewhere, saying why once. */
+export const itOnLinux: jest.It = process.platform === "linux" ? it : it.skip;
+if (process.platform !== "linux") process.stderr.write(`process-tree tests skipped: /proc is Linux's, and this is ${process.platform}\n`);
 
 /** The parent of every live process, by pid. */
 function parents(): Map<number, number> {
@@ -94,13 +98,16 @@ export async function startUntil(
   command: string,
   args: string[],
   ready: RegExp,
-  options: { cwd: string; timeoutMs?: number },
+  options: { cwd: string; timeoutMs?: number; /** In a process group of its own, as a terminal runs a job. */ detached?: boolean },
 ): Promise<{ child: ChildProcess; output: string[] }> {
-  const child = spawn(command, args, { cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"], detached: options.detached });
   const output: string[] = [];
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${command} ${args.join(" ")} printed nothing matching ${ready} in time:\n${output.join("\n")}`)), options.timeoutMs ?? 60_000);
-    child.once("exit", (code) => reject(new Error(`${command} ${args.join(" ")} exited with ${code} before it was ready:\n${output.join("\n")}`)));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${command} ${args.join(" ")} exited with ${code} before it was ready:\n${output.join("\n")}`));
+    });
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on("line", (line) => {
         output.push(line);

@@ -6,7 +6,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { checkTenant, type TenantInputs, type TenantSettings } from "@causeflow/pulumi/provider";
+import { checkTenant, describeType as describe, type TenantInputs, type TenantSettings } from "@causeflow/pulumi/provider";
 
 /** The tenant's own fields, checked by the provider as they are. */
 const TENANT_FIELDS = ["slug", "name", "ownerEmail", "plan"] as const;
@@ -112,11 +112,4 @@ function entryLabel(item: unknown, index: number): string {
 
 function isMapping(value: unknown): value is Mapping {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** A value as the provider's check describes one: `null`, `an array`, `string "yes"`. */
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value).slice(0, 40)}`;
 }

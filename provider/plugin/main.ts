@@ -7,7 +7,8 @@
 import { exitWithParent } from "../lifeline";
 import { servePlugin } from "./server";
 
-export async function main(args: string[] = process.argv.slice(2)): Promise<void> {
+/** Serves the plugin for the engine named by the last argument; a failure to start ends the process with one line. */
+export function main(args: string[] = process.argv.slice(2)): void {
   const engineAddress = args.at(-1);
   if (engineAddress === undefined || engineAddress.startsWith("-")) {
     console.error("usage: pulumi-resource-causeflow [flags] <engine address>; the Pulumi engine starts this plugin itself.");
@@ -16,13 +17,13 @@ export async function main(args: string[] = process.argv.slice(2)): Promise<void
   // The engine stops its plugins; one whose engine was killed must not serve on.
   exitWithParent();
   const { version } = require("@causeflow/pulumi/package.json") as { version: string };
-  const { port } = await servePlugin(engineAddress, version);
-  process.stdout.write(`${port}\n`);
+  servePlugin(engineAddress, version).then(
+    (port) => process.stdout.write(`${port}\n`),
+    (error: Error) => {
+      console.error(`pulumi-resource-causeflow: ${error.message}`);
+      process.exit(1);
+    },
+  );
 }
 
-if (require.main === module) {
-  main().catch((error: Error) => {
-    console.error(`pulumi-resource-causeflow: ${error.message}`);
-    process.exit(1);
-  });
-}
+if (require.main === module) main();

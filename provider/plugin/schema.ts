@@ -8,6 +8,8 @@
 import { z } from "zod";
 import { PACKAGE_NAME, SETTINGS, SETTING_NAMES, stackKey, type SettingName } from "../config";
 import {
+  GET_TENANT,
+  GET_TENANT_LOOKUPS,
   TENANT_TYPE,
   REPLACING_INPUTS,
   SECRET_SETTINGS,
@@ -19,9 +21,7 @@ import {
 } from "../schema";
 
 export { TENANT_TYPE };
-export const GET_TENANT = token("getTenant");
-/** What `getTenant` finds a tenant by; a call gives exactly one. */
-export const GET_TENANT_LOOKUPS = ["tenantId", "slug"] as const;
+export { GET_TENANT, GET_TENANT_LOOKUPS };
 
 const REPOSITORY = "https://github.com/causeflow/pulumi-causeflow";
 

@@ -13,11 +13,11 @@ import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as rpc from "@pulumi/pulumi/proto/provider_pb";
 import { Status } from "@pulumi/pulumi/proto/status_pb";
-import { readConfig, SETTING_NAMES, type SettingName } from "../config";
+import { readConfig, unknownSettings, type SettingName } from "../config";
 import { detailedDiff, previewOutputs } from "../plan";
-import { SECRET_SETTINGS, UNKNOWN, type TenantInputs, type TenantOutputs } from "../schema";
+import { GET_TENANT, GET_TENANT_LOOKUPS, SECRET_SETTINGS, UNKNOWN } from "../rules";
+import type { TenantInputs, TenantOutputs } from "../schema";
 import { PartialFailure, Tenants, type TenantQuery } from "../tenants";
-import { GET_TENANT, GET_TENANT_LOOKUPS, packageSchema } from "./schema";
 import { concealSecrets, readProps, toStruct, type Props } from "./wire";
 
 /** Outputs always secret, whatever the program marked: CauseFlow's docs call the external ID a secret. */
@@ -44,16 +44,13 @@ class ServiceFailure extends Error {
 export class TenantPlugin {
   readonly #tenants = new Tenants();
   #engine: EngineClient;
+  #schema?: string;
 
   constructor(
     engineAddress: string,
     private readonly version: string,
   ) {
     this.#engine = new EngineClient(engineAddress, grpc.credentials.createInsecure());
-  }
-
-  close(): void {
-    this.#engine.close();
   }
 
   /** The engine's address comes again here; the plugin answers that it takes secrets and supports previews. */
@@ -67,16 +64,16 @@ export class TenantPlugin {
     return new PluginInfo().setVersion(this.version);
   }
 
+  /** Built at the first call, not at start: only `pulumi package add`, import and YAML programs ask for it, and it needs zod. */
   getSchema(): rpc.GetSchemaResponse {
-    return new rpc.GetSchemaResponse().setSchema(JSON.stringify(packageSchema(this.version)));
+    this.#schema ??= JSON.stringify((require("./schema") as typeof import("./schema")).packageSchema(this.version));
+    return new rpc.GetSchemaResponse().setSchema(this.#schema);
   }
 
   /** Validates the provider's configuration (secrets arrive plain), naming each bad key; the inputs go back as they came. */
   checkConfig(request: rpc.CheckRequest): rpc.CheckResponse {
     const news = request.getNews()?.toJavaScript() ?? {};
-    const failures = Object.keys(news)
-      .filter((key) => key !== "version" && !(SETTING_NAMES as string[]).includes(key))
-      .map((key) => failure(key, `is not a setting of the causeflow provider; the settings are ${SETTING_NAMES.join(", ")}`));
+    const failures = unknownSettings(Object.keys(news)).map(({ key, reason }) => failure(key, reason));
     const result = readConfig(lookupIn(news), isDefaultProvider(request.getName()) ? process.env : {});
     if ("failures" in result) failures.push(...result.failures.map(({ name, reason }) => failure(name, reason)));
     return new rpc.CheckResponse().setInputs(request.getNews()).setFailuresList(failures);
@@ -199,8 +196,8 @@ export class TenantPlugin {
   }
 }
 
-/** Serves the plugin on a free loopback port; resolves with the port and a way to stop it. */
-export async function servePlugin(engineAddress: string, version: string): Promise<{ port: number; stop(): Promise<void> }> {
+/** Serves the plugin on a free loopback port until the process ends (the engine stops its plugins); resolves with the port. */
+export async function servePlugin(engineAddress: string, version: string): Promise<number> {
   const plugin = new TenantPlugin(engineAddress, version);
   const server = new grpc.Server();
   const handlers: Record<string, grpc.handleUnaryCall<unknown, unknown>> = {};
@@ -215,17 +212,9 @@ export async function servePlugin(engineAddress: string, version: string): Promi
     };
   }
   server.addService(ResourceProviderService, handlers);
-  const port = await new Promise<number>((resolve, reject) =>
+  return new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
-  return {
-    port,
-    stop: () =>
-      new Promise((resolve) => {
-        plugin.close();
-        server.tryShutdown(() => resolve());
-      }),
-  };
 }
 
 /** A default provider is named `default` (or `default_<version>`) by the engine; an older engine sends no name. */

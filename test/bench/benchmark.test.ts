@@ -3,7 +3,7 @@ import { runBenchmark, SMOKE } from "../../bench/benchmark";
 import { hasRevision } from "../../engine/revision";
 import { formatReport } from "../../bench/run";
 import { REPO_ROOT } from "../engine/fixture";
-import { descendantsOnceRunning, killAll, startUntil, survivorsAfter } from "../processes";
+import { descendantsOnceRunning, itOnLinux, killAll, startUntil, survivorsAfter } from "../processes";
 
 // The revision before the 73-byte __provider text, for the before figures, where this clone has it.
 const BEFORE = "c0f31e6";
@@ -11,10 +11,12 @@ const BEFORE = "c0f31e6";
 it("runs end to end and upholds what the full run reports", async () => {
   const before = hasRevision(BEFORE) ? BEFORE : undefined;
   const report = await runBenchmark({ ...SMOKE, before });
-  const sides = before ? (["before", "dynamic", "plugin"] as const) : (["dynamic", "plugin"] as const);
+  const sides = before ? (["floor", "before", "dynamic", "plugin"] as const) : (["floor", "dynamic", "plugin"] as const);
   expect(report.sides).toEqual(sides);
+  // The floor sends the same requests through the same host, with none of our provider around them.
+  for (const operation of report.operations) expect(operation.hostMs.floor).toBeGreaterThan(0);
   expect(report.operations.map((o) => o.operation).sort()).toEqual(["create", "read", "update"]);
-  for (const side of sides.filter((name) => name !== "plugin")) {
+  for (const side of sides.filter((name) => name !== "plugin" && name !== "floor")) {
     const fleet = report.fleet[side]!;
     expect(fleet.failures).toBe(0);
     // Create (POST, read-back, PATCH of autoRemediation), rename (PATCH), refresh (GET).
@@ -44,7 +46,7 @@ it("runs end to end and upholds what the full run reports", async () => {
   expect(table).toMatch(/\| failures \| 0 \| 0 \|/);
 }, 180_000);
 
-it("leaves no provider host running when its npm is killed", async () => {
+itOnLinux("leaves no provider host running when its npm is killed", async () => {
   const { child: npm, output } = await startUntil("npm", ["run", "bench", "--", "--smoke"], /^bench: per-operation/, { cwd: REPO_ROOT, timeoutMs: 120_000 });
   let tree: number[] = [];
   try {

@@ -4,15 +4,12 @@
  * and `pulumi import` brings a tenant made by hand under management. The CLI finds the plugin on
  * PATH as `pulumi-resource-causeflow`, as after `npm install -g @causeflow/pulumi`.
  */
-import { execFile } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
 import { CauseFlowClient } from "../../provider/client";
 import { REPO_ROOT } from "../engine/fixture";
-import { describeWithCli } from "./cli";
+import { cliWorkspace, describeWithCli, type CliWorkspace } from "./cli";
 
 const PROGRAM = `name: causeflow-yaml
 runtime: yaml
@@ -31,13 +28,13 @@ outputs:
 
 describeWithCli(__filename)("the plugin with the Pulumi CLI", () => {
   let emulator: RunningEmulator;
-  let home: string;
+  let workspace: CliWorkspace;
   let project: string;
-  let env: NodeJS.ProcessEnv;
-  const pulumi = (...args: string[]) => promisify(execFile)("pulumi", [...args, "--non-interactive"], { cwd: project, env });
+  const pulumi = (...args: string[]) => workspace.pulumi(project, ...args);
 
   beforeAll(async () => {
-    home = mkdtempSync(path.join(tmpdir(), "cf-plugin-cli-"));
+    workspace = cliWorkspace("cf-plugin-cli-");
+    const { home } = workspace;
     const bin = path.join(home, "bin");
     project = path.join(home, "program");
     for (const dir of [bin, project]) mkdirSync(dir);
@@ -46,16 +43,15 @@ describeWithCli(__filename)("the plugin with the Pulumi CLI", () => {
     chmodSync(entry, 0o755);
     symlinkSync(entry, path.join(bin, "pulumi-resource-causeflow"));
     writeFileSync(path.join(project, "Pulumi.yaml"), PROGRAM);
-    env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, PULUMI_BACKEND_URL: `file://${home}`, PULUMI_CONFIG_PASSPHRASE: "test", PULUMI_HOME: home };
+    workspace.env.PATH = `${bin}${path.delimiter}${process.env.PATH}`;
     emulator = await startEmulator();
     await pulumi("stack", "init", "dev");
     await pulumi("config", "set", "causeflow:apiUrl", emulator.url);
     await pulumi("config", "set", "--secret", "causeflow:apiToken", emulator.adminToken);
   }, 120_000);
   afterAll(async () => {
-    await pulumi("stack", "rm", "--yes", "--force").catch(() => undefined);
+    await workspace.close(project);
     await emulator?.close();
-    rmSync(home, { recursive: true, force: true });
   });
 
   it("creates the YAML program's tenant with `pulumi up`, then previews no changes", async () => {
@@ -69,7 +65,7 @@ describeWithCli(__filename)("the plugin with the Pulumi CLI", () => {
     const client = new CauseFlowClient({ baseUrl: emulator.url, token: emulator.adminToken });
     const made = await client.createTenant({ name: "Legacy Inc", slug: "yaml-legacy", ownerEmail: "it@legacy.example", plan: "business" });
     await client.close();
-    const generated = path.join(home, "legacy.yaml");
+    const generated = path.join(workspace.home, "legacy.yaml");
     await pulumi("import", "causeflow:index:Tenant", "legacy", made.tenantId, "--yes", "--out", generated);
     expect(readFileSync(generated, "utf8")).toMatch(/slug: yaml-legacy/);
     const { stdout } = await pulumi("stack", "export");

@@ -5,25 +5,23 @@
  * binary, and says so.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
 import { REPO_ROOT } from "../engine/fixture";
 import { ensurePackBuilt, PACK_DIR } from "../policy/analyzer";
-import { describeWithCli } from "./cli";
+import { cliWorkspace, describeWithCli, type CliWorkspace } from "./cli";
 
 describeWithCli(__filename)("the policy pack with the Pulumi CLI", () => {
   let emulator: RunningEmulator;
-  let home: string;
-  let env: NodeJS.ProcessEnv;
-  const pulumi = (...args: string[]) => promisify(execFile)("pulumi", [...args, "--non-interactive"], { cwd: REPO_ROOT, env });
+  let workspace: CliWorkspace;
+  const pulumi = (...args: string[]) => workspace.pulumi(REPO_ROOT, ...args);
   /** `pulumi preview` with the pack and, if given, this config file; what it printed, and whether it failed. */
   async function preview(config?: Record<string, unknown>): Promise<{ failed: boolean; output: string }> {
     const args = ["preview", "--policy-pack", PACK_DIR];
     if (config) {
-      const file = path.join(home, "policy-config.json");
+      const file = path.join(workspace.home, "policy-config.json");
       writeFileSync(file, JSON.stringify(config));
       args.push("--policy-pack-config", file);
     }
@@ -37,9 +35,7 @@ describeWithCli(__filename)("the policy pack with the Pulumi CLI", () => {
   }
 
   beforeAll(async () => {
-    // Made here, not in the describe's body, which jest runs even when the describe is skipped.
-    home = mkdtempSync(path.join(tmpdir(), "cf-policy-cli-"));
-    env = { ...process.env, PULUMI_BACKEND_URL: `file://${home}`, PULUMI_CONFIG_PASSPHRASE: "test", PULUMI_HOME: home };
+    workspace = cliWorkspace("cf-policy-cli-");
     await promisify(execFile)("npm", ["run", "build"], { cwd: path.join(REPO_ROOT, "examples", "getting-started") });
     ensurePackBuilt();
     emulator = await startEmulator();
@@ -47,9 +43,8 @@ describeWithCli(__filename)("the policy pack with the Pulumi CLI", () => {
     await pulumi("config", "set", "causeflow:apiUrl", emulator.url);
   }, 120_000);
   afterAll(async () => {
-    await pulumi("stack", "rm", "--yes", "--force").catch(() => undefined);
+    await workspace.close(REPO_ROOT);
     await emulator?.close();
-    rmSync(home, { recursive: true, force: true });
   });
 
   it("stops the preview of the root program's tenant, a region without a role, naming the policy and the tenant", async () => {

@@ -4,26 +4,21 @@
  * Skips cleanly without a `pulumi` binary, and says so.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
 import { REPO_ROOT } from "../engine/fixture";
-import { describeWithCli as cliDescribe } from "./cli";
+import { cliWorkspace, describeWithCli as cliDescribe, type CliWorkspace } from "./cli";
 
 const describeWithCli = cliDescribe(__filename);
 
 describeWithCli("the root program with the Pulumi CLI", () => {
   let emulator: RunningEmulator;
-  let home: string;
-  let env: NodeJS.ProcessEnv;
-  const pulumi = (...args: string[]) => promisify(execFile)("pulumi", [...args, "--non-interactive"], { cwd: REPO_ROOT, env });
+  let workspace: CliWorkspace;
+  const pulumi = (...args: string[]) => workspace.pulumi(REPO_ROOT, ...args);
 
   beforeAll(async () => {
-    // Made here, not in the describe's body, which jest runs even when the describe is skipped.
-    home = mkdtempSync(path.join(tmpdir(), "cf-pulumi-"));
-    env = { ...process.env, PULUMI_BACKEND_URL: `file://${home}`, PULUMI_CONFIG_PASSPHRASE: "test", PULUMI_HOME: home };
+    workspace = cliWorkspace("cf-pulumi-");
     // The root project's main is getting-started's compiled program.
     await promisify(execFile)("npm", ["run", "build"], { cwd: path.join(REPO_ROOT, "examples", "getting-started") });
     emulator = await startEmulator();
@@ -32,9 +27,8 @@ describeWithCli("the root program with the Pulumi CLI", () => {
     await pulumi("config", "set", "--secret", "causeflow:apiToken", emulator.adminToken);
   }, 120_000);
   afterAll(async () => {
-    await pulumi("stack", "rm", "--yes", "--force").catch(() => undefined);
+    await workspace.close(REPO_ROOT);
     await emulator?.close();
-    rmSync(home, { recursive: true, force: true });
   });
 
   it("creates the tenant with `pulumi up` and then previews no changes", async () => {

@@ -111,6 +111,7 @@ describe("credentials", () => {
       await stack.host.waitForOutput(/still exists/);
       record(stack.host.output);
       record(stack.host.logs);
+      record(stack.host.debugOutput);
       // The scenarios did produce what is being searched: state (the dynamic host's with its
       // __provider), both errors, the warning.
       const all = seen.join("\n");

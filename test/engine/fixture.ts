@@ -66,7 +66,11 @@ export async function startStack(
     "causeflow:maxAttempts": "2",
     ...config,
   };
-  await configureHost(host, Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as Record<string, string>);
+  await configureHost(host, Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as Record<string, string>).catch(async (error) => {
+    await host.stop();
+    await emulator.close();
+    throw error;
+  });
   const Tenant = kind === "dynamic" ? causeflow.Tenant : PluginTenant;
   const run = (program: () => pulumi.Resource[], options?: ProgramOptions) => runProgram(program, { ...options, keepSecrets: kind === "plugin" });
   const tokens = [emulator.adminToken, emulator.memberToken, merged["causeflow:apiToken"]].filter((t): t is string => !!t);
@@ -84,6 +88,7 @@ export async function startStack(
       await host.stop();
       await emulator.close();
       assertNoToken(tokens, host.output.join("\n"), "the provider host's output");
+      assertNoToken(tokens, host.debugOutput.join("\n"), "the plugin's debug output");
     },
   };
 }

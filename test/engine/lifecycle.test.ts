@@ -257,7 +257,7 @@ describe("warnings a reviewer sees in the preview", () => {
     const args = fresh();
     const before = stack.host.output.length;
     await stack.engine.preview(await stack.tenant({ ...args, settings: { autoRemediation: true } }));
-    await expect(stack.host.waitForOutput(/autoRemediation on/, before)).resolves.toMatch(/is created with autoRemediation on: .*without an additional human confirmation step/);
+    await expect(stack.host.waitForOutput(/autoRemediation on/, before)).resolves.toMatch(/is created with autoRemediation on\. The API reference warns: "When autoRemediation is enabled, .*without an additional human confirmation step\."$/);
     await stack.engine.up(await stack.tenant(args));
     const later = stack.host.output.length;
     await stack.engine.preview(await stack.tenant({ ...args, settings: { ...acme.settings, autoRemediation: true } }));
@@ -339,7 +339,7 @@ describe("validation that matches the world", () => {
     const before = stack.host.output.length;
     await stack.engine.preview(tenant);
     await expect(stack.host.waitForOutput(/may turn on/, before)).resolves.toMatch(
-      new RegExp(`^warning: autoRemediation may turn on for CauseFlow tenant "${args.slug}": its settings are not known until the update runs\\. If it turns on, approved remediations`),
+      new RegExp(`^warning: autoRemediation may turn on for CauseFlow tenant "${args.slug}": its settings are not known until the update runs\\. The API reference warns: "When autoRemediation is enabled`),
     );
   });
 
@@ -352,6 +352,23 @@ describe("validation that matches the world", () => {
     ]);
     await expect(stack.engine.up(await stack.tenant({ ...fresh(), settings: { awsRegion: "eusc-de-east-1" } }))).resolves.toMatchObject({ kind: "create" });
     expect(writes().filter((w) => w.method === "POST")).toHaveLength(1);
+  });
+});
+
+describe("a misspelt setting", () => {
+  it("is named, where each host reports configuration: the dynamic host's warning, the plugin's CheckConfig", async () => {
+    const misspelt = await startStack({ "causeflow:apiURL": "https://typo.example" }, {}, {}, kind);
+    try {
+      if (kind === "dynamic") {
+        await misspelt.engine.preview(await misspelt.tenant(fresh()));
+        await expect(misspelt.host.waitForOutput(/apiURL/)).resolves.toMatch(/^warning: causeflow:apiURL is not a setting of the causeflow provider; the settings are apiUrl, apiToken/);
+      } else {
+        const { failures } = await misspelt.host.checkConfig({ apiURL: "https://typo.example" });
+        expect(failures).toEqual([{ property: "apiURL", reason: expect.stringMatching(/^is not a setting of the causeflow provider; the settings are apiUrl/) }]);
+      }
+    } finally {
+      await misspelt.close();
+    }
   });
 });
 

@@ -12,7 +12,7 @@ import awsIamRole = require("../../examples/aws-iam-role/index");
 import fleet = require("../../examples/fleet/index");
 import { AUTO_REMEDIATION_CAUTION } from "../../policy/remediation";
 import { PACK_NAME } from "../../policy/policies";
-import { commandOf, descendantsOf, killAll, startUntil, survivorsAfter } from "../processes";
+import { commandOf, descendantsOf, itOnLinux, killAll, startUntil, survivorsAfter } from "../processes";
 import { EXTERNAL_ID, exampleFile } from "../examples/run";
 import { Analyzer, analyzerCommand, analyzerForThisFile, PACK_DIR, summary } from "./analyzer";
 import { FORMS, runAs, runExampleAs, type Form } from "./programs";
@@ -231,7 +231,7 @@ it("sees one slug taken by both forms in one stack", async () => {
 });
 
 describe("the pack's process", () => {
-  it("ends when the process that started it is killed", async () => {
+  itOnLinux("ends when the process that started it is killed", async () => {
     const { args, cwd, env } = analyzerCommand({ organization: "organization", project: "causeflow", stack: "dev", dryRun: true });
     const script =
       `const child = require("node:child_process").spawn(process.execPath, ${JSON.stringify(args)}, { cwd: ${JSON.stringify(cwd)}, env: ${JSON.stringify(env)}, stdio: ["ignore", "pipe", "inherit"] });` +

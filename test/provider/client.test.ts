@@ -140,10 +140,16 @@ describe("CauseFlowClient against the emulator", () => {
     const wrongBase = new CauseFlowClient({ baseUrl: `${emulator.url}/v1`, token: emulator.adminToken, retry: fastRetry });
     await expect(wrongBase.probeTenantApi()).resolves.toEqual({
       serves: false,
+      definite: true,
       request: { method: "GET", url: `${emulator.url}/v1/v1/tenants?limit=1` },
       answer: expect.stringMatching(/^HTTP 404 not_found/),
     });
     await wrongBase.close();
+    // A list that fails for another reason (here every attempt answers 503) says nothing either way.
+    const unsure = new CauseFlowClient({ baseUrl: emulator.url, token: emulator.adminToken, retry: { ...fastRetry, maxAttempts: 2 } });
+    emulator.faults.failNext({ method: "GET", status: 503, count: 2 });
+    await expect(unsure.probeTenantApi()).resolves.toMatchObject({ serves: false, definite: false, answer: expect.stringMatching(/^HTTP 503/) });
+    await unsure.close();
   });
 
   it("puts the method and URL it called on API errors", async () => {

@@ -4,7 +4,7 @@
  */
 import * as path from "node:path";
 import { REPO_ROOT } from "../engine/fixture";
-import { commandOf, descendantsOf, killAll, startUntil, survivorsAfter } from "../processes";
+import { commandOf, descendantsOf, itOnLinux, killAll, startUntil, survivorsAfter } from "../processes";
 
 const built = (file: string) => JSON.stringify(path.join(REPO_ROOT, "dist", file));
 
@@ -21,12 +21,12 @@ async function survivorsOfKilled(script: string, started: RegExp): Promise<strin
   }
 }
 
-it("ends a provider host whose starter was killed", async () => {
+itOnLinux("ends a provider host whose starter was killed", async () => {
   const script = `require(${built("engine/host.js")}).ProviderHost.start({ cwd: ${JSON.stringify(REPO_ROOT)} }).then(() => console.log("ready"));`;
   expect(await survivorsOfKilled(script, /dynamic-provider/)).toEqual([]);
 });
 
-it("ends the emulator's command line whose starter was killed", async () => {
+itOnLinux("ends the emulator's command line whose starter was killed", async () => {
   const script =
     `const child = require("node:child_process").spawn(process.execPath, [${built("emulator/cli.js")}, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });` +
     `child.stdout.on("data", (data) => { if (/listening/.test(String(data))) console.log("ready"); });`;

@@ -15,7 +15,7 @@ import {
   unappliedFields,
 } from "../../provider/plan";
 import { z } from "zod";
-import { EMAIL_PATTERN, UNKNOWN, type ApiTenant, type TenantInputs } from "../../provider/schema";
+import { AUTO_REMEDIATION_CAUTION, EMAIL_PATTERN, UNKNOWN, type ApiTenant, type TenantInputs } from "../../provider/schema";
 
 const valid = { name: "Acme Corp", slug: "acme-corp", ownerEmail: "owner@acme.com" };
 const failuresOf = (news: Record<string, unknown>, olds: Record<string, unknown> = {}) =>
@@ -224,7 +224,7 @@ describe("previewWarnings", () => {
 
   it("repeats the reference's caution only when autoRemediation turns on", () => {
     const on = { slug: "acme-corp", settings: { autoRemediation: true } };
-    expect(previewWarnings.autoRemediation({}, on)).toMatch(/^CauseFlow tenant "acme-corp" is created with autoRemediation on: .*without an additional human confirmation step\.$/);
+    expect(previewWarnings.autoRemediation({}, on)).toBe(`CauseFlow tenant "acme-corp" is created with autoRemediation on. The API reference warns: "${AUTO_REMEDIATION_CAUTION}"`);
     expect(previewWarnings.autoRemediation({ slug: "acme-corp", settings: { autoRemediation: false } }, on)).toMatch(/^autoRemediation turns on for CauseFlow tenant "acme-corp"/);
     expect(previewWarnings.autoRemediation(on, on)).toBeUndefined();
     expect(previewWarnings.autoRemediation({}, { slug: "acme-corp", settings: { autoRemediation: false } })).toBeUndefined();
@@ -233,7 +233,7 @@ describe("previewWarnings", () => {
   it("warns that autoRemediation may turn on when its value, or the whole settings, is not known yet", () => {
     const old = { slug: "acme-corp", settings: { autoRemediation: false } };
     expect(previewWarnings.autoRemediation(old, { slug: "acme-corp", settings: UNKNOWN })).toMatch(
-      /^autoRemediation may turn on for CauseFlow tenant "acme-corp": its settings are not known until the update runs\. If it turns on, approved remediations will execute automatically/,
+      /^autoRemediation may turn on for CauseFlow tenant "acme-corp": its settings are not known until the update runs\. The API reference warns: "When autoRemediation is enabled, approved remediations execute automatically/,
     );
     expect(previewWarnings.autoRemediation({}, { slug: "acme-corp", settings: { autoRemediation: UNKNOWN } })).toMatch(/may turn on .*: the value is not known/);
     expect(previewWarnings.autoRemediation({ slug: "acme-corp", settings: { autoRemediation: true } }, { slug: "acme-corp", settings: UNKNOWN })).toBeUndefined();

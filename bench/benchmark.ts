@@ -42,7 +42,7 @@ export interface BenchOptions {
 
 export const FULL: BenchOptions = {
   repeats: 31,
-  coldStarts: 7,
+  coldStarts: 15,
   fleet: 500,
   inFlight: 16,
   preview: 1000,

@@ -3,7 +3,7 @@
  * measure that revision's dynamic host beside this one's: runs the benchmark, prints its tables,
  * and writes them with the machine's description to docs/benchmark.md.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -92,6 +92,17 @@ export function formatReport(report: BenchReport, when: Date): string {
   return lines.join("\n");
 }
 
+const START = "<!-- npm run bench writes what follows -->";
+const END = "<!-- npm run bench wrote what precedes -->";
+
+/** The README with its benchmark tables replaced by this run's, between the markers. */
+export function withBenchmark(readme: string, table: string): string {
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`README.md has no benchmark markers (${START} ... ${END})`);
+  return `${readme.slice(0, start + START.length)}\n\n${table}\n\n${readme.slice(end)}`;
+}
+
 function memory(mib: number): string {
   return Number.isNaN(mib) ? "n/a" : `${mib.toFixed(1)} MiB`;
 }
@@ -103,9 +114,12 @@ async function main(): Promise<void> {
   const table = formatReport(report, new Date());
   console.log(table);
   if (!smoke) {
-    const file = path.resolve(__dirname, "..", "..", "docs", "benchmark.md");
+    const root = path.resolve(__dirname, "..", "..");
+    const file = path.join(root, "docs", "benchmark.md");
     writeFileSync(file, `# Benchmark\n\nWritten by \`npm run bench\`; see the README for what each figure means.\n\n${table}\n`);
-    console.error(`bench: written to ${path.relative(process.cwd(), file)}`);
+    const readme = path.join(root, "README.md");
+    writeFileSync(readme, withBenchmark(readFileSync(readme, "utf8"), table));
+    console.error(`bench: written to ${path.relative(process.cwd(), file)} and README.md`);
   }
 }
 

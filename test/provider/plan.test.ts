@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import {
   adoptionConflicts,
@@ -96,6 +98,12 @@ describe("checkTenant", () => {
 
   it("uses the engine's own unknown sentinel", () => {
     expect(UNKNOWN).toBe(pulumi.runtime.unknownValue);
+  });
+
+  // The reference page beside the repository, where this clone has it.
+  const reference = path.resolve(__dirname, "..", "..", "..", "shared", "api", "update-tenant.txt");
+  (existsSync(reference) ? it : it.skip)("quotes the API reference's caution word for word", () => {
+    expect(readFileSync(reference, "utf8").replace(/\s+/g, " ")).toContain(AUTO_REMEDIATION_CAUTION);
   });
 
   it("checks emails by zod's own rule, which it holds without loading zod", () => {

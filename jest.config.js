@@ -6,4 +6,6 @@ module.exports = {
   // Type checking is `npm run typecheck`; here TypeScript is only transpiled.
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   testTimeout: 30000,
+  // Says once which journeys through the real Pulumi CLI skip, and why, where there is none.
+  globalSetup: "<rootDir>/test/cli/globalSetup.ts",
 };

@@ -1,54 +1,144 @@
 /**
- * The Pulumi CLI, for the tests that need the real one: whether it is on PATH, and a `describe`
- * that skips cleanly without it, saying so in one line where jest's output is read.
+ * The real Pulumi CLI for the end-to-end journeys: the pinned build of tools/pulumi (`npm test`
+ * builds it where Go is installed), found here and nowhere else, run on a local backend in a Pulumi
+ * home of its own, every run under lifeline so that nothing it starts (language hosts, plugins)
+ * outlives the test, even a test killed mid-run.
+ *
+ * `CAUSEFLOW_TEST_PULUMI=path` uses the `pulumi` on PATH instead (and the language hosts beside it).
+ * Without a CLI the journeys skip (jest's global setup says which, and why, in one line); under
+ * CI=true a missing CLI fails them.
  */
-import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFile, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
+import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 
-function hasPulumi(): boolean {
-  try {
-    execFileSync("pulumi", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+const BUILD_SCRIPT = path.join(REPO_ROOT, "tools", "pulumi", "build.sh");
+
+export interface PinnedCli {
+  /** The folder of `pulumi`, the YAML language host and the dynamic provider's launcher. */
+  bin: string;
+  pulumi: string;
+  /** Runs a command, ending everything below it when the caller dies (tools/pulumi/lifeline). Absent with a CLI from PATH. */
+  lifeline?: string;
+}
+
+function locateCli(): { cli?: PinnedCli; missing?: string } {
+  if (process.env.CAUSEFLOW_TEST_PULUMI === "path") {
+    const which = spawnSync("sh", ["-c", "command -v pulumi"], { encoding: "utf8" });
+    if (which.status !== 0) return { missing: "CAUSEFLOW_TEST_PULUMI=path, but no `pulumi` on PATH" };
+    const pulumi = which.stdout.trim();
+    return { cli: { bin: path.dirname(pulumi), pulumi } };
+  }
+  const where = spawnSync("bash", [BUILD_SCRIPT, "--where"], { encoding: "utf8" });
+  const bin = where.stdout.trim();
+  if (where.status === 0) return { cli: { bin, pulumi: path.join(bin, "pulumi"), lifeline: path.join(bin, "lifeline") } };
+  const hasGo = spawnSync("sh", ["-c", "command -v go"]).status === 0;
+  return { missing: hasGo ? "the pinned Pulumi CLI is not built (bash tools/pulumi/build.sh)" : "no Go on this machine to build the pinned Pulumi CLI" };
+}
+
+export const { cli, missing: cliMissing } = locateCli();
+
+/** `describe` with the CLI; without it `describe.skip` (jest's global setup has said why), or, in CI, a failure. */
+export function describeWithCli(): jest.Describe {
+  if (cli) return describe;
+  if (process.env.CI === "true") throw new Error(`CI runs the CLI journeys, but ${cliMissing}`);
+  return describe.skip;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A Pulumi home and a `file://` backend of their own, in a temporary folder, for one test file. */
+export class CliWorkspace {
+  readonly home: string;
+  /** The environment every `pulumi` runs with; a test may add to it before a run. */
+  readonly env: Record<string, string>;
+  readonly #cli: PinnedCli;
+
+  constructor(prefix: string) {
+    if (!cli) throw new Error(`no Pulumi CLI: ${cliMissing}`);
+    this.#cli = cli;
+    this.home = mkdtempSync(path.join(tmpdir(), prefix));
+    mkdirSync(path.join(this.home, "backend"));
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !/^(CAUSEFLOW_|PULUMI_)/.test(entry[0])),
+    );
+    this.env = {
+      ...inherited,
+      PATH: `${cli.bin}${path.delimiter}${process.env.PATH ?? ""}`,
+      PULUMI_HOME: path.join(this.home, ".pulumi"),
+      PULUMI_BACKEND_URL: `file://${path.join(this.home, "backend")}`,
+      PULUMI_CONFIG_PASSPHRASE: "causeflow-tests",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+    };
+  }
+
+  /** Runs `pulumi <args> --non-interactive` in `cwd`; resolves with its exit code and output, whatever the code. */
+  run(cwd: string, args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
+    const [file, ...prefix] = this.#cli.lifeline ? [this.#cli.lifeline, this.#cli.pulumi] : [this.#cli.pulumi];
+    return new Promise((resolve) => {
+      execFile(
+        file,
+        [...prefix, ...args, "--non-interactive"],
+        { cwd, env: { ...this.env, ...extraEnv }, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) || 1 : 0, stdout, stderr }),
+      );
+    });
+  }
+
+  /** Runs `pulumi <args>` and fails, with everything it printed, unless it exits 0. */
+  async pulumi(cwd: string, ...args: string[]): Promise<CliResult> {
+    const result = await this.run(cwd, args);
+    if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
+    return result;
+  }
+
+  /**
+   * A stack whose program runs in this process (the Automation API's inline program), driven by
+   * the same CLI: Pulumi's own language runtime server stands in for the nodejs language host,
+   * which is not published as a Go module. Its folder links the repository's node_modules, as a
+   * user's project has its own, so the engine's dynamic provider finds @pulumi/pulumi and
+   * @causeflow/pulumi there.
+   */
+  async inlineStack(project: string, stackName: string, program: PulumiFn): Promise<Stack> {
+    const workDir = path.join(this.home, project);
+    mkdirSync(workDir, { recursive: true });
+    try {
+      symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(workDir, "node_modules"));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const pulumiCommand = await PulumiCommand.get({ root: this.#commandRoot(), skipVersionCheck: true });
+    return LocalWorkspace.createOrSelectStack(
+      { projectName: project, stackName, program },
+      { workDir, pulumiHome: this.env.PULUMI_HOME, envVars: this.env, pulumiCommand },
+    );
+  }
+
+  /** Removes the folder; stacks go with their backend inside it. */
+  close(): void {
+    rmSync(this.home, { recursive: true, force: true });
+  }
+
+  /** A folder whose bin/pulumi is this CLI under lifeline, for the Automation API, which takes a root folder. */
+  #commandRoot(): string {
+    const root = path.join(this.home, "cli");
+    mkdirSync(path.join(root, "bin"), { recursive: true });
+    const command = [this.#cli.lifeline, this.#cli.pulumi].filter(Boolean).map((part) => JSON.stringify(part)).join(" ");
+    writeFileSync(path.join(root, "bin", "pulumi"), `#!/bin/sh\nexec ${command} "$@"\n`, { mode: 0o755 });
+    return root;
   }
 }
 
-export const cliFound = hasPulumi();
-
-/** `describe` where a `pulumi` binary exists, else `describe.skip` and one line on stderr naming the test file. */
-export function describeWithCli(testFile: string): jest.Describe {
-  // A skipped describe shows in jest's summary only as a count: say why, once.
-  if (!cliFound) process.stderr.write(`test/cli/${path.basename(testFile)}: skipped, no \`pulumi\` on PATH (install the Pulumi CLI to run it)\n`);
-  return cliFound ? describe : describe.skip;
-}
-
-/** A Pulumi home and a local backend of their own, in a temporary folder, for one test file. */
-export interface CliWorkspace {
-  home: string;
-  /** The environment `pulumi` runs with; a test may add to it (PATH, say) before its first run. */
-  env: NodeJS.ProcessEnv;
-  /** Runs `pulumi <args> --non-interactive` in `cwd`. */
-  pulumi(cwd: string, ...args: string[]): Promise<{ stdout: string; stderr: string }>;
-  /** Removes the current stack (if any) and the folder. */
-  close(cwd: string): Promise<void>;
-}
-
-/** Made in a `beforeAll`, not in a describe's body, which jest runs even when the describe is skipped. */
-export function cliWorkspace(prefix: string): CliWorkspace {
-  const home = mkdtempSync(path.join(tmpdir(), prefix));
-  const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_BACKEND_URL: `file://${home}`, PULUMI_CONFIG_PASSPHRASE: "test", PULUMI_HOME: home };
-  const pulumi = (cwd: string, ...args: string[]) => promisify(execFile)("pulumi", [...args, "--non-interactive"], { cwd, env });
-  return {
-    home,
-    env,
-    pulumi,
-    async close(cwd) {
-      await pulumi(cwd, "stack", "rm", "--yes", "--force").catch(() => undefined);
-      rmSync(home, { recursive: true, force: true });
-    },
-  };
+/** Everything a run printed, for assertions about what the user sees. */
+export function printed(result: CliResult): string {
+  return `${result.stdout}\n${result.stderr}`;
 }

@@ -215,7 +215,8 @@ export function createHandler(options: EmulatorOptions): (req: IncomingMessage, 
       // Before the faults: a request that fails authentication neither meets nor uses one up.
       const caller = authenticate(req);
       fault = options.faults?.take(req.method ?? "GET", url.pathname) ?? fault;
-      if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+      // Unref'd: a delayed answer must not keep a closed emulator's process alive.
+      if (fault.latencyMs > 0) await sleep(fault.latencyMs, undefined, { ref: false });
       if (fault.drop === "before") return void req.socket.destroy();
       [status, body] = await route(req, res, url, caller, fault);
     } catch (error) {

@@ -81,13 +81,19 @@ export class CliWorkspace {
     };
   }
 
+  /** The command line of `pulumi <args> --non-interactive`, under lifeline. */
+  command(args: string[]): { file: string; args: string[] } {
+    const [file, ...prefix] = this.#cli.lifeline ? [this.#cli.lifeline, this.#cli.pulumi] : [this.#cli.pulumi];
+    return { file, args: [...prefix, ...args, "--non-interactive"] };
+  }
+
   /** Runs `pulumi <args> --non-interactive` in `cwd`; resolves with its exit code and output, whatever the code. */
   run(cwd: string, args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
-    const [file, ...prefix] = this.#cli.lifeline ? [this.#cli.lifeline, this.#cli.pulumi] : [this.#cli.pulumi];
+    const command = this.command(args);
     return new Promise((resolve) => {
       execFile(
-        file,
-        [...prefix, ...args, "--non-interactive"],
+        command.file,
+        command.args,
         { cwd, env: { ...this.env, ...extraEnv }, maxBuffer: 64 * 1024 * 1024 },
         (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) || 1 : 0, stdout, stderr }),
       );

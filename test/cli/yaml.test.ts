@@ -1,74 +1,181 @@
 /**
- * The plugin with the real Pulumi CLI, where one is installed: a YAML program (which needs no SDK:
- * the CLI reads the plugin's schema) creates a tenant with `pulumi up` and previews no changes,
- * and `pulumi import` brings a tenant made by hand under management. The CLI finds the plugin on
- * PATH as `pulumi-resource-causeflow`, as after `npm install -g @causeflow/pulumi`.
+ * Journey 2: the `causeflow` plugin from a YAML program (no SDK: the CLI reads the plugin's schema),
+ * through the real Pulumi CLI and its YAML language host, against emulators: the lifecycle with
+ * detailed diffs, two explicit providers against two CauseFlow accounts, `fn::invoke` of getTenant,
+ * a bad provider setting, `pulumi import` with the code it generates, and `pulumi destroy`.
+ * The project finds the plugin through a `plugins:` entry in Pulumi.yaml, as docs/ tells users to.
  */
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
 import { CauseFlowClient } from "../../provider/client";
-import { REPO_ROOT } from "../engine/fixture";
-import { cliWorkspace, describeWithCli, type CliWorkspace } from "./cli";
+import { CliWorkspace, describeWithCli, printed, type CliResult } from "./cli";
 
-const PROGRAM = `name: causeflow-yaml
-runtime: yaml
-resources:
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+describeWithCli()("the causeflow plugin from a YAML program, through the Pulumi CLI", () => {
+  let production: RunningEmulator;
+  let staging: RunningEmulator;
+  let workspace: CliWorkspace;
+  let project: string;
+  let pluginFolder: string;
+  const pulumi = (...args: string[]) => workspace.pulumi(project, ...args);
+  const run = (...args: string[]) => workspace.run(project, args);
+  /** Writes Pulumi.yaml: the project, the plugin's folder, then `body` (resources, variables, outputs). */
+  const program = (body: string) =>
+    writeFileSync(
+      path.join(project, "Pulumi.yaml"),
+      `name: causeflow-yaml\nruntime: yaml\nplugins:\n  providers:\n    - name: causeflow\n      path: ${pluginFolder}\n${body}`,
+    );
+  const acme = (settings: string, slug = "yaml-acme") => `
   acme:
     type: causeflow:index:Tenant
     properties:
       name: Acme Corp
-      slug: yaml-acme
+      slug: ${slug}
       ownerEmail: owner@acme.com
+      plan: pro
       settings:
-        awsRegion: us-east-1
-outputs:
-  tenantId: \${acme.tenantId}
-`;
-
-describeWithCli(__filename)("the plugin with the Pulumi CLI", () => {
-  let emulator: RunningEmulator;
-  let workspace: CliWorkspace;
-  let project: string;
-  const pulumi = (...args: string[]) => workspace.pulumi(project, ...args);
+${settings}`;
+  const writes = (emulator: RunningEmulator) => emulator.journal.filter((entry) => entry.method !== "GET");
+  const noToken = (result: CliResult) => {
+    expect(printed(result)).not.toContain(production.adminToken);
+    expect(printed(result)).not.toContain(staging.adminToken);
+  };
 
   beforeAll(async () => {
-    workspace = cliWorkspace("cf-plugin-cli-");
-    const { home } = workspace;
-    const bin = path.join(home, "bin");
-    project = path.join(home, "program");
-    for (const dir of [bin, project]) mkdirSync(dir);
-    const { bin: bins } = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { bin: Record<string, string> };
-    const entry = path.join(REPO_ROOT, bins["pulumi-resource-causeflow"]);
+    [production, staging] = await Promise.all([startEmulator(), startEmulator()]);
+    workspace = new CliWorkspace("cf-cli-yaml-");
+    project = path.join(workspace.home, "program");
+    pluginFolder = path.join(workspace.home, "plugin");
+    for (const dir of [project, pluginFolder]) mkdirSync(dir);
+    // The plugin as `npm install -g @causeflow/pulumi` installs it: its bin, a link to the built entry.
+    const { bin } = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { bin: Record<string, string> };
+    const entry = path.join(REPO_ROOT, bin["pulumi-resource-causeflow"]);
     chmodSync(entry, 0o755);
-    symlinkSync(entry, path.join(bin, "pulumi-resource-causeflow"));
-    writeFileSync(path.join(project, "Pulumi.yaml"), PROGRAM);
-    workspace.env.PATH = `${bin}${path.delimiter}${process.env.PATH}`;
-    emulator = await startEmulator();
+    symlinkSync(entry, path.join(pluginFolder, "pulumi-resource-causeflow"));
+    program(`resources:${acme("        awsRegion: us-east-1")}`);
     await pulumi("stack", "init", "dev");
-    await pulumi("config", "set", "causeflow:apiUrl", emulator.url);
-    await pulumi("config", "set", "--secret", "causeflow:apiToken", emulator.adminToken);
+    await pulumi("config", "set", "causeflow:apiUrl", production.url);
+    await pulumi("config", "set", "--secret", "causeflow:apiToken", production.adminToken);
   }, 120_000);
   afterAll(async () => {
-    await workspace.close(project);
-    await emulator?.close();
+    workspace?.close();
+    await Promise.all([production?.close(), staging?.close()]);
   });
 
-  it("creates the YAML program's tenant with `pulumi up`, then previews no changes", async () => {
-    await pulumi("up", "--yes", "--skip-preview");
-    expect(emulator.store.findBySlug("yaml-acme")).toMatchObject({ name: "Acme Corp", settings: { awsRegion: "us-east-1" } });
-    const { stdout } = await pulumi("preview", "--diff", "--expect-no-changes");
-    expect(stdout).not.toContain(emulator.adminToken);
+  it("creates the tenant with `pulumi up`, then previews no changes", async () => {
+    const up = await pulumi("up", "--yes");
+    expect(up.stdout).toMatch(/\+ {2}causeflow:index:Tenant acme created/);
+    expect(production.store.findBySlug("yaml-acme")).toMatchObject({ name: "Acme Corp", plan: "pro", settings: { awsRegion: "us-east-1" } });
+    noToken(up);
+    production.journal.length = 0;
+    noToken(await pulumi("preview", "--diff", "--expect-no-changes"));
+    expect(production.journal).toEqual([]);
   }, 300_000);
 
-  it("imports a tenant made by hand with `pulumi import`, generating its program", async () => {
-    const client = new CauseFlowClient({ baseUrl: emulator.url, token: emulator.adminToken });
+  it("shows a settings change as a detailed diff by property, and PATCHes only what changed", async () => {
+    program(`resources:${acme("        awsRegion: eu-west-1\n        awsRoleArn: arn:aws:iam::123456789012:role/CauseFlowRole")}`);
+    const preview = await pulumi("preview", "--diff");
+    expect(preview.stdout).toMatch(/~ awsRegion\s*: "us-east-1" => "eu-west-1"/);
+    expect(preview.stdout).toMatch(/\+ awsRoleArn\s*: "arn:aws:iam::123456789012:role\/CauseFlowRole"/);
+    expect(preview.stdout).toMatch(/~ 1 to update/);
+    production.journal.length = 0;
+    await pulumi("up", "--yes");
+    expect(writes(production)).toEqual([
+      { method: "PATCH", path: expect.any(String), body: { settings: { awsRegion: "eu-west-1", awsRoleArn: "arn:aws:iam::123456789012:role/CauseFlowRole" } } },
+    ]);
+  }, 300_000);
+
+  it("previews a slug change as a replacement, with the provider's warning on the resource", async () => {
+    const { tenantId } = production.store.findBySlug("yaml-acme")!;
+    program(`resources:${acme("        awsRegion: eu-west-1\n        awsRoleArn: arn:aws:iam::123456789012:role/CauseFlowRole", "yaml-acme-two")}`);
+    const preview = await pulumi("preview", "--diff");
+    expect(preview.stdout).toMatch(/\+-causeflow:index:Tenant: \(replace\)/);
+    expect(preview.stdout).toMatch(/~ slug\s*: "yaml-acme" => "yaml-acme-two"/);
+    expect(printed(preview)).toContain(`changing the slug of CauseFlow tenant "yaml-acme" (${tenantId}) to "yaml-acme-two" replaces it`);
+    expect(production.store.size).toBe(1);
+  }, 300_000);
+
+  it("serves two explicit providers against two CauseFlow accounts, and getTenant through fn::invoke", async () => {
+    await pulumi("config", "set", "--secret", "stagingToken", staging.adminToken);
+    program(`config:
+  stagingToken:
+    type: string
+    secret: true
+resources:${acme("        awsRegion: eu-west-1\n        awsRoleArn: arn:aws:iam::123456789012:role/CauseFlowRole")}
+  staging:
+    type: pulumi:providers:causeflow
+    properties:
+      apiUrl: ${staging.url}
+      apiToken: \${stagingToken}
+  preprod:
+    type: causeflow:index:Tenant
+    properties:
+      name: Acme (staging)
+      slug: yaml-acme-staging
+      ownerEmail: owner@acme.com
+    options:
+      provider: \${staging}
+variables:
+  found:
+    fn::invoke:
+      function: causeflow:index:getTenant
+      arguments:
+        tenantId: \${acme.tenantId}
+outputs:
+  foundPlan: \${found.plan}
+  foundRegion: \${found.settings.awsRegion}
+`);
+    const up = await pulumi("up", "--yes");
+    noToken(up);
+    expect(staging.store.all().map((tenant) => tenant.slug)).toEqual(["yaml-acme-staging"]);
+    expect(production.store.findBySlug("yaml-acme-staging")).toBeUndefined();
+    const outputs = JSON.parse((await pulumi("stack", "output", "--json")).stdout);
+    expect(outputs).toEqual({ foundPlan: "pro", foundRegion: "eu-west-1" });
+  }, 300_000);
+
+  it("fails a bad provider setting at CheckConfig, naming the key, before any request", async () => {
+    await pulumi("config", "set", "causeflow:requestTimeout", "soon");
+    production.journal.length = 0;
+    const preview = await run("preview");
+    expect(preview.code).not.toBe(0);
+    expect(printed(preview)).toMatch(/requestTimeout/);
+    expect(production.journal).toEqual([]);
+    await pulumi("config", "rm", "causeflow:requestTimeout");
+  }, 300_000);
+
+  it("imports a tenant made by hand with `pulumi import`, generating protected YAML that previews no change once ownerEmail is filled in", async () => {
+    const client = new CauseFlowClient({ baseUrl: production.url, token: production.adminToken });
     const made = await client.createTenant({ name: "Legacy Inc", slug: "yaml-legacy", ownerEmail: "it@legacy.example", plan: "business" });
     await client.close();
     const generated = path.join(workspace.home, "legacy.yaml");
-    await pulumi("import", "causeflow:index:Tenant", "legacy", made.tenantId, "--yes", "--out", generated);
-    expect(readFileSync(generated, "utf8")).toMatch(/slug: yaml-legacy/);
-    const { stdout } = await pulumi("stack", "export");
-    expect(stdout).toContain(made.tenantId);
+    const imported = await pulumi("import", "causeflow:index:Tenant", "legacy", made.tenantId, "--yes", "--out", generated);
+    expect(printed(imported)).toMatch(/ownerEmail/);
+    const code = readFileSync(generated, "utf8");
+    // The CLI writes the token's short form, marks the resource protected, and leaves the input the API never returns empty.
+    expect(code).toMatch(/type: causeflow:Tenant/);
+    expect(code).toMatch(/slug: yaml-legacy/);
+    expect(code).toMatch(/protect: true/);
+    expect(code).toMatch(/ownerEmail: ""/);
+    expect((await pulumi("stack", "export")).stdout).toContain(made.tenantId);
+
+    const current = readFileSync(path.join(project, "Pulumi.yaml"), "utf8");
+    const legacy = code.slice(code.indexOf("resources:") + "resources:".length).replace('ownerEmail: ""', "ownerEmail: it@legacy.example");
+    writeFileSync(path.join(project, "Pulumi.yaml"), current.replace("resources:", `resources:${legacy.replace(/\n+$/, "")}`));
+    production.journal.length = 0;
+    await pulumi("preview", "--diff", "--expect-no-changes");
+    expect(writes(production)).toEqual([]);
+  }, 300_000);
+
+  it("`pulumi destroy` leaves every tenant in CauseFlow, and says so for each", async () => {
+    expect((await run("destroy", "--yes")).stdout).toMatch(/cannot be deleted\s+because it is protected/);
+    await pulumi("state", "unprotect", "--all", "--yes");
+    const destroy = await pulumi("destroy", "--yes");
+    for (const slug of ["yaml-acme", "yaml-acme-staging", "yaml-legacy"]) {
+      expect(printed(destroy)).toMatch(new RegExp(`CauseFlow tenant "${slug}" \\(ten_\\w+\\) was removed from the Pulumi stack but still exists`));
+    }
+    expect(production.store.size + staging.store.size).toBe(3);
+    noToken(destroy);
   }, 300_000);
 });

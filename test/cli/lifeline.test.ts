@@ -1,0 +1,65 @@
+/**
+ * Nothing a CLI journey starts outlives it: `pulumi up` of a YAML program, stuck in a slow create,
+ * whose parent (standing in for a test runner) is killed with SIGKILL. The CLI, its YAML language
+ * host and the plugin all end, through tools/pulumi/lifeline.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { startEmulator, type RunningEmulator } from "../../emulator/server";
+import { descendantsOf, descendantsOnceRunning, itOnLinux, survivorsAfter } from "../processes";
+import { cli, CliWorkspace, describeWithCli } from "./cli";
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+describeWithCli()("a CLI run whose parent is killed", () => {
+  let emulator: RunningEmulator;
+  let workspace: CliWorkspace;
+  let project: string;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ faults: [{ method: "POST", latencyMs: 60_000 }] });
+    workspace = new CliWorkspace("cf-cli-lifeline-");
+    project = path.join(workspace.home, "program");
+    const pluginFolder = path.join(workspace.home, "plugin");
+    for (const dir of [project, pluginFolder]) mkdirSync(dir);
+    const { bin } = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { bin: Record<string, string> };
+    symlinkSync(path.join(REPO_ROOT, bin["pulumi-resource-causeflow"]), path.join(pluginFolder, "pulumi-resource-causeflow"));
+    writeFileSync(
+      path.join(project, "Pulumi.yaml"),
+      `name: lifeline\nruntime: yaml\nplugins:\n  providers:\n    - name: causeflow\n      path: ${pluginFolder}\n` +
+        `resources:\n  slow:\n    type: causeflow:index:Tenant\n    properties:\n      name: Slow\n      slug: slow-one\n      ownerEmail: o@slow.example\n`,
+    );
+    await workspace.pulumi(project, "stack", "init", "dev");
+    await workspace.pulumi(project, "config", "set", "causeflow:apiUrl", emulator.url);
+    await workspace.pulumi(project, "config", "set", "--secret", "causeflow:apiToken", emulator.adminToken);
+  }, 120_000);
+  afterAll(async () => {
+    workspace?.close();
+    await emulator?.close();
+  });
+
+  itOnLinux("ends the CLI, its language host and the plugin when the parent dies mid-create", async () => {
+    expect(cli?.lifeline).toBeDefined();
+    const { file, args } = workspace.command(["up", "--yes", "--skip-preview"]);
+    const script = `require("node:child_process").spawn(${JSON.stringify(file)}, ${JSON.stringify(args)}, { stdio: "ignore" }); setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ["-e", script], { cwd: project, env: workspace.env, stdio: "ignore" });
+    try {
+      await descendantsOnceRunning(parent.pid!, /pulumi-resource-causeflow/, 60_000);
+      await waitFor(() => emulator.stats.connections > 0);
+      const tree = descendantsOf(parent.pid!);
+      expect(tree.length).toBeGreaterThanOrEqual(4); // lifeline, pulumi, the YAML host, the plugin
+      parent.kill("SIGKILL");
+      expect(await survivorsAfter(tree, 10_000)).toEqual([]);
+    } finally {
+      parent.kill("SIGKILL");
+    }
+  }, 120_000);
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !condition(); ) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${condition}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -9,7 +9,7 @@
  * CI=true a missing CLI fails them.
  */
 import { execFile, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
@@ -127,6 +127,22 @@ export class CliWorkspace {
       { projectName: project, stackName, program },
       { workDir, pulumiHome: this.env.PULUMI_HOME, envVars: this.env, pulumiCommand },
     );
+  }
+
+  /**
+   * A folder holding the plugin as `npm install -g @causeflow/pulumi` installs it, a link named
+   * pulumi-resource-causeflow to the package's bin entry: for a project's `plugins:` entry, or PATH.
+   */
+  pluginFolder(): string {
+    const folder = path.join(this.home, "plugin");
+    const { bin } = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { bin: Record<string, string> };
+    const entry = path.join(REPO_ROOT, bin["pulumi-resource-causeflow"]);
+    if (!existsSync(folder)) {
+      mkdirSync(folder);
+      chmodSync(entry, 0o755);
+      symlinkSync(entry, path.join(folder, "pulumi-resource-causeflow"));
+    }
+    return folder;
   }
 
   /** Removes the folder; stacks go with their backend inside it. */

@@ -4,13 +4,11 @@
  * host and the plugin all end, through tools/pulumi/lifeline.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
 import { descendantsOf, descendantsOnceRunning, itOnLinux, survivorsAfter } from "../processes";
 import { cli, CliWorkspace, describeWithCli } from "./cli";
-
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 describeWithCli()("a CLI run whose parent is killed", () => {
   let emulator: RunningEmulator;
@@ -21,10 +19,8 @@ describeWithCli()("a CLI run whose parent is killed", () => {
     emulator = await startEmulator({ faults: [{ method: "POST", latencyMs: 60_000 }] });
     workspace = new CliWorkspace("cf-cli-lifeline-");
     project = path.join(workspace.home, "program");
-    const pluginFolder = path.join(workspace.home, "plugin");
-    for (const dir of [project, pluginFolder]) mkdirSync(dir);
-    const { bin } = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { bin: Record<string, string> };
-    symlinkSync(path.join(REPO_ROOT, bin["pulumi-resource-causeflow"]), path.join(pluginFolder, "pulumi-resource-causeflow"));
+    const pluginFolder = workspace.pluginFolder();
+    mkdirSync(project);
     writeFileSync(
       path.join(project, "Pulumi.yaml"),
       `name: lifeline\nruntime: yaml\nplugins:\n  providers:\n    - name: causeflow\n      path: ${pluginFolder}\n` +

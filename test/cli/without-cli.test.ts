@@ -15,7 +15,7 @@ async function jestWithoutCli(ci: string): Promise<{ failed: boolean; stderr: st
   const emptyCache = mkdtempSync(path.join(tmpdir(), "cf-no-cli-"));
   try {
     const jest = path.join(REPO_ROOT, "node_modules", "jest", "bin", "jest.js");
-    const env = { ...process.env, CI: ci, CAUSEFLOW_PULUMI_CACHE: emptyCache, PATH: [path.dirname(process.execPath), "/usr/bin", "/bin"].join(path.delimiter) };
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: ci, CAUSEFLOW_PULUMI_CACHE: emptyCache, PATH: [path.dirname(process.execPath), "/usr/bin", "/bin"].join(path.delimiter) };
     delete env.CAUSEFLOW_TEST_PULUMI;
     const { stderr } = await promisify(execFile)(process.execPath, [jest, "--ci", "--no-watchman", "test/cli/yaml.test.ts"], { cwd: REPO_ROOT, env });
     return { failed: false, stderr };

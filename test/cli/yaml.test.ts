@@ -5,13 +5,11 @@
  * a bad provider setting, `pulumi import` with the code it generates, and `pulumi destroy`.
  * The project finds the plugin through a `plugins:` entry in Pulumi.yaml, as docs/ tells users to.
  */
-import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
 import { CauseFlowClient } from "../../provider/client";
 import { CliWorkspace, describeWithCli, printed, type CliResult } from "./cli";
-
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 describeWithCli()("the causeflow plugin from a YAML program, through the Pulumi CLI", () => {
   let production: RunningEmulator;
@@ -47,13 +45,8 @@ ${settings}`;
     [production, staging] = await Promise.all([startEmulator(), startEmulator()]);
     workspace = new CliWorkspace("cf-cli-yaml-");
     project = path.join(workspace.home, "program");
-    pluginFolder = path.join(workspace.home, "plugin");
-    for (const dir of [project, pluginFolder]) mkdirSync(dir);
-    // The plugin as `npm install -g @causeflow/pulumi` installs it: its bin, a link to the built entry.
-    const { bin } = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { bin: Record<string, string> };
-    const entry = path.join(REPO_ROOT, bin["pulumi-resource-causeflow"]);
-    chmodSync(entry, 0o755);
-    symlinkSync(entry, path.join(pluginFolder, "pulumi-resource-causeflow"));
+    pluginFolder = workspace.pluginFolder();
+    mkdirSync(project);
     program(`resources:${acme("        awsRegion: us-east-1")}`);
     await pulumi("stack", "init", "dev");
     await pulumi("config", "set", "causeflow:apiUrl", production.url);

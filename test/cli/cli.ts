@@ -161,6 +161,6 @@ export class CliWorkspace {
 }
 
 /** Everything a run printed, for assertions about what the user sees. */
-export function printed(result: CliResult): string {
+export function printed(result: { stdout: string; stderr: string }): string {
   return `${result.stdout}\n${result.stderr}`;
 }

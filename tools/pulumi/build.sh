@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Pulumi CLI pinned in this folder's go.mod/go.sum (imported by tools.go), the YAML
-# language host pinned in yaml/ (a module of its own: it needs an older pkg/v3), and lifeline, into
-# a cache folder outside the repository keyed by the pins, so that a second run costs nothing. The first build compiles a large tree: several minutes on two cores.
+# language host pinned in yaml/ (a module of its own: it needs an older pkg/v3), and our lifeline
+# and gen-sdk, into a cache folder outside the repository keyed by the pins, so that a second run
+# costs nothing. The first build compiles a large tree: several minutes on two cores.
 #
 #   build.sh           build if needed; the last line printed is the folder of the binaries
 #   build.sh --where   build nothing: print that folder; exit 0 if it is built, 3 if not
@@ -13,7 +14,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cache_root="${CAUSEFLOW_PULUMI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/causeflow/pulumi-cli}"
 modules=(. yaml)
-key="$(cd "$here" && cat build.sh lifeline/main.go $(for m in "${modules[@]}"; do echo "$m/go.mod $m/go.sum $m/tools.go"; done) | sha256sum | cut -c1-16)"
+key="$(cd "$here" && cat build.sh lifeline/main.go gen-sdk/main.go $(for m in "${modules[@]}"; do echo "$m/go.mod $m/go.sum $m/tools.go"; done) | sha256sum | cut -c1-16)"
 dir="$cache_root/$key"
 bin="$dir/bin"
 
@@ -40,7 +41,7 @@ export GOFLAGS=-mod=readonly
 staging="$(mktemp -d "$cache_root.$key.XXXXXX" 2>/dev/null || { mkdir -p "$cache_root" && mktemp -d "$cache_root/.$key.XXXXXX"; })"
 trap 'rm -rf "$staging"' EXIT
 # Each program as "<module folder> <package>", the packages read from each module's tools.go.
-programs=(". ./lifeline")
+programs=(". ./lifeline" ". ./gen-sdk")
 for module in "${modules[@]}"; do
   for package in $(sed -n 's/^[[:space:]]*_ "\(.*\)"$/\1/p' "$module/tools.go"); do programs+=("$module $package"); done
 done

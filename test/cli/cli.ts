@@ -12,6 +12,7 @@ import { execFile, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -122,7 +123,7 @@ export class CliWorkspace {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
-    const pulumiCommand = await PulumiCommand.get({ root: this.#commandRoot(), skipVersionCheck: true });
+    const pulumiCommand = await PulumiCommand.get({ root: this.commandRoot(), skipVersionCheck: true });
     return LocalWorkspace.createOrSelectStack(
       { projectName: project, stackName, program },
       { workDir, pulumiHome: this.env.PULUMI_HOME, envVars: this.env, pulumiCommand },
@@ -145,13 +146,32 @@ export class CliWorkspace {
     return folder;
   }
 
+  /**
+   * The plugin's SDKs for these languages, generated from the schema the CLI reads from the plugin
+   * (`pulumi package get-schema`), by tools/pulumi's gen-sdk (or, with a CLI from PATH, by
+   * `pulumi package gen-sdk`); in sdks/<language>.
+   */
+  async generatedSdks(...languages: string[]): Promise<string> {
+    const out = path.join(this.home, "sdks");
+    const schemaFile = path.join(this.home, "schema.json");
+    const { stdout } = await this.pulumi(this.home, "package", "get-schema", path.join(this.pluginFolder(), "pulumi-resource-causeflow"));
+    writeFileSync(schemaFile, stdout);
+    if (this.#cli.lifeline) {
+      await promisify(execFile)(path.join(this.#cli.bin, "gen-sdk"), [schemaFile, out, ...languages]);
+    } else {
+      // A CLI from PATH comes with its language hosts, which generate the SDKs themselves.
+      for (const language of languages) await this.pulumi(this.home, "package", "gen-sdk", schemaFile, "--language", language, "--out", out);
+    }
+    return out;
+  }
+
   /** Removes the folder; stacks go with their backend inside it. */
   close(): void {
     rmSync(this.home, { recursive: true, force: true });
   }
 
   /** A folder whose bin/pulumi is this CLI under lifeline, for the Automation API, which takes a root folder. */
-  #commandRoot(): string {
+  commandRoot(): string {
     const root = path.join(this.home, "cli");
     mkdirSync(path.join(root, "bin"), { recursive: true });
     const command = [this.#cli.lifeline, this.#cli.pulumi].filter(Boolean).map((part) => JSON.stringify(part)).join(" ");
@@ -163,4 +183,16 @@ export class CliWorkspace {
 /** Everything a run printed, for assertions about what the user sees. */
 export function printed(result: { stdout: string; stderr: string }): string {
   return `${result.stdout}\n${result.stderr}`;
+}
+
+/**
+ * A code sample of the README, the fenced block of `language` whose first line is `firstLine`
+ * (`# Python`, `// Go`): what the journeys run, so that what users copy is what was tested.
+ */
+export function readmeSample(language: string, firstLine: string): string {
+  const readme = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+  const start = readme.indexOf("```" + language + "\n" + firstLine + "\n");
+  if (start < 0) throw new Error(`README.md has no ${language} sample starting with ${JSON.stringify(firstLine)}`);
+  const body = readme.indexOf("\n", start) + 1;
+  return readme.slice(body, readme.indexOf("```", body));
 }

@@ -9,6 +9,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
+import { CauseFlowClient } from "../../provider/client";
 import { CliWorkspace, describeWithCli, readmeSample } from "./cli";
 
 const TOOLS = path.resolve(__dirname, "..", "..", "tools", "pulumi");
@@ -86,5 +87,26 @@ describeWithCli()("the README's Go program with the plugin's SDK, through the Pu
     expect(up.summary.changes).toMatchObject({ update: 1 });
     expect(emulator.journal.filter((entry) => entry.method !== "GET")).toEqual([{ method: "PATCH", path: expect.any(String), body: { name: "Acme Corporation" } }]);
     expect(emulator.store.size).toBe(1);
+  }, 300_000);
+
+  it("imports a tenant made by hand by id with the `pulumi.Import` resource option, and then previews no changes", async () => {
+    const client = new CauseFlowClient({ baseUrl: emulator.url, token: emulator.adminToken });
+    const made = await client.createTenant({ name: "Legacy Inc", slug: "go-legacy", ownerEmail: "it@legacy.example", plan: "business" });
+    await client.close();
+    const legacy = `
+_, err = causeflow.NewTenant(ctx, "legacy", &causeflow.TenantArgs{
+	Name: pulumi.String("Legacy Inc"), Slug: pulumi.String("go-legacy"),
+	OwnerEmail: pulumi.String("it@legacy.example"), Plan: causeflow.PlanBusiness,
+}, pulumi.Import(pulumi.ID("${made.tenantId}")))
+if err != nil {
+	return err
+}
+`;
+    await build((sample) => sample.replace('pulumi.String("Acme Corp")', 'pulumi.String("Acme Corporation")') + legacy);
+    emulator.journal.length = 0;
+    const up = await run("up");
+    expect(up.summary.changes).toMatchObject({ import: 1 });
+    expect((await run("preview")).summary.changes).toEqual({ same: 3 });
+    expect(emulator.journal.filter((entry) => entry.method !== "GET")).toEqual([]);
   }, 300_000);
 });

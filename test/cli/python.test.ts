@@ -11,6 +11,7 @@ import { homedir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
+import { CauseFlowClient } from "../../provider/client";
 import { CliWorkspace, describeWithCli, readmeSample } from "./cli";
 
 const REQUIREMENTS = path.join(__dirname, "python", "requirements.txt");
@@ -22,7 +23,7 @@ function pythonWithPulumi(): string {
   const venv = path.join(cacheRoot, `python-${key}`);
   const python = path.join(venv, "bin", "python");
   if (existsSync(path.join(venv, "complete"))) return python;
-  process.stderr.write(`creating a virtualenv with ${readFileSync(REQUIREMENTS, "utf8").trim()} in ${venv} (once)\n`);
+  process.stderr.write(`creating a virtualenv with test/cli/python/requirements.txt in ${venv} (once)\n`);
   rmSync(venv, { recursive: true, force: true });
   execFileSync("python3", ["-m", "venv", venv]);
   execFileSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", REQUIREMENTS], { stdio: "inherit" });
@@ -89,5 +90,18 @@ describeWithCli()("the README's Python program with the plugin's SDK, through th
     expect(up.summary.changes).toMatchObject({ update: 1 });
     expect(emulator.journal.filter((entry) => entry.method !== "GET")).toEqual([{ method: "PATCH", path: expect.any(String), body: { name: "Acme Corporation" } }]);
     expect(emulator.store.size).toBe(1);
+  }, 300_000);
+
+  it("imports a tenant made by hand by id with the `import_` resource option, and then previews no changes", async () => {
+    const client = new CauseFlowClient({ baseUrl: emulator.url, token: emulator.adminToken });
+    const made = await client.createTenant({ name: "Legacy Inc", slug: "py-legacy", ownerEmail: "it@legacy.example", plan: "business" });
+    await client.close();
+    const legacy = `\nlegacy = causeflow.Tenant("legacy", name="Legacy Inc", slug="py-legacy", owner_email="it@legacy.example", plan="business",\n    opts=pulumi.ResourceOptions(import_="${made.tenantId}"))\n`;
+    writeFileSync(program(), readFileSync(program(), "utf8") + legacy);
+    emulator.journal.length = 0;
+    const up = await run("up");
+    expect(up.summary.changes).toMatchObject({ import: 1 });
+    expect((await run("preview")).summary.changes).toEqual({ same: 3 });
+    expect(emulator.journal.filter((entry) => entry.method !== "GET")).toEqual([]);
   }, 300_000);
 });

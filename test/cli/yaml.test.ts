@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
 import { CauseFlowClient } from "../../provider/client";
-import { CliWorkspace, describeWithCli, printed, type CliResult } from "./cli";
+import { CliWorkspace, describeWithCli, printed, readmeSample, type CliResult } from "./cli";
 
 describeWithCli()("the causeflow plugin from a YAML program, through the Pulumi CLI", () => {
   let production: RunningEmulator;
@@ -170,5 +170,19 @@ outputs:
     }
     expect(production.store.size + staging.store.size).toBe(3);
     noToken(destroy);
+  }, 300_000);
+
+  it("runs the README's YAML sample as it stands: a create, then no changes", async () => {
+    const readmeProject = path.join(workspace.home, "readme");
+    mkdirSync(readmeProject);
+    const body = readmeSample("yaml", "# YAML (Pulumi.yaml)");
+    writeFileSync(path.join(readmeProject, "Pulumi.yaml"), `name: readme-yaml\nruntime: yaml\nplugins:\n  providers:\n    - name: causeflow\n      path: ${pluginFolder}\n${body}`);
+    const readme = (...args: string[]) => workspace.pulumi(readmeProject, ...args);
+    await readme("stack", "init", "dev");
+    await readme("config", "set", "causeflow:apiUrl", production.url);
+    await readme("config", "set", "--secret", "causeflow:apiToken", production.adminToken);
+    await readme("up", "--yes");
+    expect(production.store.findBySlug("acme-corp")).toMatchObject({ name: "Acme Corp", plan: "pro", settings: { awsRegion: "us-east-1" } });
+    await readme("preview", "--expect-no-changes");
   }, 300_000);
 });

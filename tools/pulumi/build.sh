@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the Pulumi CLI pinned in this folder's go.mod/go.sum (imported by tools.go), the YAML
-# language host pinned in yaml/ (a module of its own: it needs an older pkg/v3), and our lifeline
-# and gen-sdk, into a cache folder outside the repository keyed by the pins, so that a second run
-# costs nothing. The first build compiles a large tree: several minutes on two cores.
+# language host pinned in yaml/, our lifeline, and our gen-sdk (pinned in gen-sdk/), into a cache
+# folder outside the repository keyed by the pins, so that a second run costs nothing. yaml/ and
+# gen-sdk/ are modules of their own because each needs another pkg/v3 than the CLI's. The first
+# build compiles a large tree: several minutes on two cores.
 #
 #   build.sh           build if needed; the last line printed is the folder of the binaries
 #   build.sh --where   build nothing: print that folder; exit 0 if it is built, 3 if not
@@ -13,8 +14,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cache_root="${CAUSEFLOW_PULUMI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/causeflow/pulumi-cli}"
-modules=(. yaml)
-key="$(cd "$here" && cat build.sh lifeline/main.go gen-sdk/main.go $(for m in "${modules[@]}"; do echo "$m/go.mod $m/go.sum $m/tools.go"; done) | sha256sum | cut -c1-16)"
+# Everything that decides what is built: this script, and every module's pins and Go sources.
+key="$(cd "$here" && find . -name build.sh -o -name go.mod -o -name go.sum -o -name '*.go' | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16)"
 dir="$cache_root/$key"
 bin="$dir/bin"
 
@@ -40,9 +41,9 @@ cd "$here"
 export GOFLAGS=-mod=readonly
 staging="$(mktemp -d "$cache_root.$key.XXXXXX" 2>/dev/null || { mkdir -p "$cache_root" && mktemp -d "$cache_root/.$key.XXXXXX"; })"
 trap 'rm -rf "$staging"' EXIT
-# Each program as "<module folder> <package>", the packages read from each module's tools.go.
-programs=(". ./lifeline" ". ./gen-sdk")
-for module in "${modules[@]}"; do
+# Each program as "<module folder> <package>": ours, then those each tools.go imports.
+programs=(". ./lifeline" "gen-sdk .")
+for module in . yaml; do
   for package in $(sed -n 's/^[[:space:]]*_ "\(.*\)"$/\1/p' "$module/tools.go"); do programs+=("$module $package"); done
 done
 started=$SECONDS
@@ -85,5 +86,7 @@ rm -rf "$dir"
 mv "$staging" "$dir"
 trap - EXIT
 touch "$dir/complete"
+# Builds for earlier pins are 200 MB each: keep this one and the one before it.
+ls -dt "$cache_root"/[0-9a-f]*/ 2>/dev/null | grep -E '/[0-9a-f]{16}/$' | tail -n +3 | xargs -r rm -rf
 say "built in $((SECONDS - started)) s: $("$bin/pulumi" version)"
 echo "$bin"

@@ -1,6 +1,9 @@
 // Command gen-sdk writes a Pulumi package's SDKs from its schema with the code generators of the
-// pinned pkg/v3: what `pulumi package gen-sdk` runs inside each language host (GeneratePackage).
-// Those hosts are not published as Go modules, so the CLI built here cannot reach them.
+// pkg/v3 pinned in this module: what `pulumi package gen-sdk` runs inside each language host
+// (GeneratePackage). Those hosts are not published as Go modules, so the CLI built here cannot
+// reach them. The pin is the Pulumi release @causeflow/pulumi is built against (3.248), the last
+// whose Node SDK runs on Node 20: newer generators write Node code needing @pulumi/pulumi 3.269+,
+// which needs Node 22.
 //
 //	gen-sdk <schema.json> <out folder> <language>...   (languages: python, nodejs, go)
 //

@@ -14,6 +14,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import type { RunningEmulator } from "../../emulator/server";
+import { CauseFlowClient } from "../../provider/client";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const BUILD_SCRIPT = path.join(REPO_ROOT, "tools", "pulumi", "build.sh");
@@ -47,6 +49,12 @@ export function describeWithCli(): jest.Describe {
   if (cli) return describe;
   if (process.env.CI === "true") throw new Error(`CI runs the CLI journeys, but ${cliMissing}`);
   return describe.skip;
+}
+
+/** What a harness run printed, and its summary: the stack's outputs after an update, and the changes by kind. */
+export interface HarnessResult {
+  summary: { outputs?: Record<string, unknown>; changes: Record<string, number> };
+  printed: string;
 }
 
 export interface CliResult {
@@ -165,6 +173,32 @@ export class CliWorkspace {
     return out;
   }
 
+  /**
+   * Runs a harness that drives a program of another language through the Automation API
+   * (python/run.py, go/main.go.tmpl) with `operation`, on the stack `project`/dev against
+   * `emulator`, the plugin on PATH; its last line is a JSON summary.
+   */
+  async runHarness(command: string, args: string[], project: string, emulator: RunningEmulator, env: Record<string, string> = {}): Promise<HarnessResult> {
+    const workDir = path.join(this.home, project);
+    mkdirSync(workDir, { recursive: true });
+    const { stdout, stderr } = await promisify(execFile)(command, args, {
+      env: {
+        ...this.env,
+        ...env,
+        PATH: `${this.pluginFolder()}${path.delimiter}${this.env.PATH}`,
+        PROJECT: project,
+        STACK: "dev",
+        WORK_DIR: workDir,
+        PULUMI_ROOT: this.commandRoot(),
+        API_URL: emulator.url,
+        API_TOKEN: emulator.adminToken,
+      },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const lines = stdout.trimEnd().split("\n");
+    return { summary: JSON.parse(lines[lines.length - 1]), printed: `${stdout}\n${stderr}` };
+  }
+
   /** Removes the folder; stacks go with their backend inside it. */
   close(): void {
     rmSync(this.home, { recursive: true, force: true });
@@ -195,4 +229,14 @@ export function readmeSample(language: string, firstLine: string): string {
   if (start < 0) throw new Error(`README.md has no ${language} sample starting with ${JSON.stringify(firstLine)}`);
   const body = readme.indexOf("\n", start) + 1;
   return readme.slice(body, readme.indexOf("```", body));
+}
+
+/** A tenant made in CauseFlow outside any stack, as one a team made by hand before adopting Pulumi; its id. */
+export async function tenantMadeByHand(emulator: RunningEmulator, slug: string): Promise<string> {
+  const client = new CauseFlowClient({ baseUrl: emulator.url, token: emulator.adminToken });
+  try {
+    return (await client.createTenant({ name: "Legacy Inc", slug, ownerEmail: "it@legacy.example", plan: "business" })).tenantId;
+  } finally {
+    await client.close();
+  }
 }

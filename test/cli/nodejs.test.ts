@@ -1,9 +1,9 @@
 /**
  * Journey 5: the README's TypeScript program for the plugin, with the plugin's Node SDK
  * (`@causeflow/pulumi-causeflow`, generated from its schema and compiled as its package.json
- * says), through the real Pulumi CLI against the emulator: the sample type-checks against the
- * SDK, then up, a preview with no changes, and an update. The program runs in this process through
- * the Automation API (cli.ts says why).
+ * says), through the real Pulumi CLI against the emulator (readmeJourney.ts), the sample
+ * type-checked against the SDK. The program runs in this process through the Automation API
+ * (cli.ts says why).
  */
 import { execFile } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
 import { CliWorkspace, describeWithCli, readmeSample } from "./cli";
+import { itRunsTheReadmeProgram } from "./readmeJourney";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const TSC = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
@@ -23,11 +24,12 @@ describeWithCli()("the README's TypeScript program with the plugin's Node SDK, t
   let programDir: string;
   const tsc = (cwd: string) => promisify(execFile)(process.execPath, [TSC], { cwd });
 
-  /** Compiles the README's sample, with `edit` applied, against the SDK; the program that runs its output afresh. */
-  async function compile(edit: (sample: string) => string = (sample) => sample): Promise<void> {
-    writeFileSync(path.join(programDir, "index.ts"), edit(readmeSample("ts", "// TypeScript")));
+  /** Compiles this program against the SDK. */
+  async function compile(source: string): Promise<void> {
+    writeFileSync(path.join(programDir, "index.ts"), source);
     await tsc(programDir);
   }
+  /** The compiled program, run afresh as the language host runs it. */
   function program(): Record<string, unknown> {
     const entry = path.join(programDir, "bin", "index.js");
     const load = (id: string) => require(require.resolve(id, { paths: [programDir] }));
@@ -66,24 +68,22 @@ describeWithCli()("the README's TypeScript program with the plugin's Node SDK, t
     await emulator?.close();
   });
 
-  it("creates the README's tenant with `pulumi up`, then previews no changes", async () => {
-    await compile();
-    const up = await stack.up();
-    const [tenant] = emulator.store.all();
-    expect(tenant).toMatchObject({ name: "Acme Corp", slug: "acme-corp", plan: "pro", settings: { awsRegion: "us-east-1" } });
-    expect(up.outputs.tenantId.value).toBe(tenant.tenantId);
-    expect(`${up.stdout}\n${up.stderr}`).not.toContain(emulator.adminToken);
-    emulator.journal.length = 0;
-    const preview = await stack.preview({ diff: true, expectNoChanges: true });
-    expect(preview.changeSummary).toEqual({ same: 2 });
-    expect(emulator.journal).toEqual([]);
-  }, 300_000);
-
-  it("updates it in place when the program renames it", async () => {
-    await compile((sample) => sample.replace('name: "Acme Corp"', 'name: "Acme Corporation"'));
-    emulator.journal.length = 0;
-    const up = await stack.up();
-    expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
-    expect(emulator.journal.filter((entry) => entry.method !== "GET")).toEqual([{ method: "PATCH", path: expect.any(String), body: { name: "Acme Corporation" } }]);
-  }, 300_000);
+  /** The README's sample with the edits made so far. */
+  let sample = readmeSample("ts", "// TypeScript");
+  itRunsTheReadmeProgram("ts", () => ({
+    emulator,
+    run: async (operation) => {
+      await compile(sample);
+      if (operation === "preview") {
+        const preview = await stack.preview();
+        return { summary: { changes: preview.changeSummary }, printed: `${preview.stdout}\n${preview.stderr}` };
+      }
+      const up = await stack.up();
+      const outputs = Object.fromEntries(Object.entries(up.outputs).map(([key, output]) => [key, output.value]));
+      return { summary: { outputs, changes: up.summary.resourceChanges ?? {} }, printed: `${up.stdout}\n${up.stderr}` };
+    },
+    rename: async () => void (sample = sample.replace('name: "Acme Corp"', 'name: "Acme Corporation"')),
+    addImported: async (slug, id) =>
+      void (sample += `new causeflow.Tenant("legacy", { name: "Legacy Inc", slug: "${slug}", ownerEmail: "it@legacy.example", plan: "business" }, { import: "${id}" });\n`),
+  }));
 });

@@ -8,8 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
-import { CauseFlowClient } from "../../provider/client";
-import { CliWorkspace, describeWithCli, printed, readmeSample, type CliResult } from "./cli";
+import { CliWorkspace, describeWithCli, printed, readmeSample, tenantMadeByHand, type CliResult } from "./cli";
 
 describeWithCli()("the causeflow plugin from a YAML program, through the Pulumi CLI", () => {
   let production: RunningEmulator;
@@ -139,9 +138,7 @@ outputs:
   }, 300_000);
 
   it("imports a tenant made by hand with `pulumi import`, generating protected YAML that previews no change once ownerEmail is filled in", async () => {
-    const client = new CauseFlowClient({ baseUrl: production.url, token: production.adminToken });
-    const made = await client.createTenant({ name: "Legacy Inc", slug: "yaml-legacy", ownerEmail: "it@legacy.example", plan: "business" });
-    await client.close();
+    const made = { tenantId: await tenantMadeByHand(production, "yaml-legacy") };
     const generated = path.join(workspace.home, "legacy.yaml");
     const imported = await pulumi("import", "causeflow:index:Tenant", "legacy", made.tenantId, "--yes", "--out", generated);
     expect(printed(imported)).toMatch(/ownerEmail/);

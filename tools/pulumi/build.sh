@@ -51,10 +51,12 @@ say "building ${#programs[@]} programs into $dir (the first build takes several 
 n=0
 for program in "${programs[@]}"; do
   read -r module package <<<"$program"
+  name="$(basename "$package")"
+  [[ "$name" == . ]] && name="$module"
   n=$((n + 1))
-  say "[$n/${#programs[@]}] $package"
+  say "[$n/${#programs[@]}] $name"
   # Go prints nothing while it compiles: show that it is alive, every 30 seconds.
-  ( while sleep 30; do say "    still building $(basename "$package"), $((SECONDS - started)) s so far"; done ) &
+  ( while sleep 30; do say "    still building $name, $((SECONDS - started)) s so far"; done ) &
   ticker=$!
   # The version a release's linker flags stamp in: the CLI checks plugins' required versions against it.
   ldflags=""

@@ -19,6 +19,7 @@ import { CauseFlowClient } from "../../provider/client";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const BUILD_SCRIPT = path.join(REPO_ROOT, "tools", "pulumi", "build.sh");
+export const TSC = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
 
 export interface PinnedCli {
   /** The folder of `pulumi`, the YAML language host and the dynamic provider's launcher. */
@@ -238,5 +239,39 @@ export async function tenantMadeByHand(emulator: RunningEmulator, slug: string):
     return (await client.createTenant({ name: "Legacy Inc", slug, ownerEmail: "it@legacy.example", plan: "business" })).tenantId;
   } finally {
     await client.close();
+  }
+}
+
+/**
+ * A TypeScript program in a folder of its own, its node_modules linking the given packages:
+ * compiled with tsc (strict) against them, then run afresh at each operation, as the language host
+ * runs it (jest's module registry would hand back the first run's module and resources).
+ */
+export class TypeScriptProgram {
+  constructor(
+    readonly dir: string,
+    packages: Record<string, string>,
+  ) {
+    for (const [name, folder] of Object.entries(packages)) {
+      mkdirSync(path.dirname(path.join(dir, "node_modules", name)), { recursive: true });
+      symlinkSync(folder, path.join(dir, "node_modules", name));
+    }
+    writeFileSync(
+      path.join(dir, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "node16", moduleResolution: "node16", outDir: "bin", types: ["node"] }, files: ["index.ts"] }),
+    );
+  }
+
+  async compile(source: string): Promise<void> {
+    writeFileSync(path.join(this.dir, "index.ts"), source);
+    await promisify(execFile)(process.execPath, [TSC], { cwd: this.dir });
+  }
+
+  /** Runs the compiled program; its exports, which become the stack's outputs. */
+  run(): Record<string, unknown> {
+    const load = (id: string) => require(require.resolve(id, { paths: [this.dir] }));
+    const module = { exports: {} as Record<string, unknown> };
+    new Function("require", "module", "exports", readFileSync(path.join(this.dir, "bin", "index.js"), "utf8"))(load, module, module.exports);
+    return module.exports;
   }
 }

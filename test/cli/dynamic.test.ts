@@ -11,7 +11,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import * as causeflow from "@causeflow/pulumi";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
-import { CliWorkspace, describeWithCli } from "./cli";
+import { CliWorkspace, describeWithCli, readmeSample, TypeScriptProgram } from "./cli";
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 const EXTERNAL_ID = "ext-id-b7d1c0ffee";
 
@@ -147,5 +149,22 @@ describeWithCli()("causeflow.Tenant through the Pulumi CLI", () => {
     expect(seen(destroy)).toContain("still exists in CauseFlow");
     expect(tenant()).toHaveLength(2);
     expect(seen(destroy)).not.toContain(emulator.adminToken);
+  }, 300_000);
+
+  it("runs the README's first TypeScript sample as it stands: its tenant created, then no changes", async () => {
+    const program = new TypeScriptProgram(path.join(workspace.home, "readme-program"), {
+      "@pulumi": path.join(REPO_ROOT, "node_modules", "@pulumi"),
+      "@types": path.join(REPO_ROOT, "node_modules", "@types"),
+      "@causeflow/pulumi": REPO_ROOT,
+    });
+    await program.compile(readmeSample("ts", 'import * as pulumi from "@pulumi/pulumi";'));
+    const readme = await workspace.inlineStack("cli-readme", "dev", async () => program.run());
+    await readme.setConfig("causeflow:apiUrl", { value: emulator.url });
+    await readme.setConfig("causeflow:apiToken", { value: emulator.adminToken, secret: true });
+    const up = await readme.up();
+    const tenant = emulator.store.findBySlug("acme-corp");
+    expect(tenant).toMatchObject({ name: "Acme Corp", plan: "pro", settings: { awsRegion: "us-east-1", awsExternalId: "causeflow-ext-id-acme" } });
+    expect(up.outputs.tenantId.value).toBe(tenant?.tenantId);
+    expect((await readme.preview({ expectNoChanges: true })).changeSummary).toEqual({ same: 2 });
   }, 300_000);
 });

@@ -6,37 +6,21 @@
  * (cli.ts says why).
  */
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
-import { CliWorkspace, describeWithCli, readmeSample } from "./cli";
+import { CliWorkspace, describeWithCli, readmeSample, TSC, TypeScriptProgram } from "./cli";
 import { itRunsTheReadmeProgram } from "./readmeJourney";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
-const TSC = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
 
 describeWithCli()("the README's TypeScript program with the plugin's Node SDK, through the Pulumi CLI", () => {
   let emulator: RunningEmulator;
   let workspace: CliWorkspace;
   let stack: Stack;
-  let programDir: string;
-  const tsc = (cwd: string) => promisify(execFile)(process.execPath, [TSC], { cwd });
-
-  /** Compiles this program against the SDK. */
-  async function compile(source: string): Promise<void> {
-    writeFileSync(path.join(programDir, "index.ts"), source);
-    await tsc(programDir);
-  }
-  /** The compiled program, run afresh as the language host runs it. */
-  function program(): Record<string, unknown> {
-    const entry = path.join(programDir, "bin", "index.js");
-    const load = (id: string) => require(require.resolve(id, { paths: [programDir] }));
-    const module = { exports: {} as Record<string, unknown> };
-    new Function("require", "module", "exports", readFileSync(entry, "utf8"))(load, module, module.exports);
-    return module.exports;
-  }
+  let program: TypeScriptProgram;
 
   beforeAll(async () => {
     emulator = await startEmulator();
@@ -46,20 +30,16 @@ describeWithCli()("the README's TypeScript program with the plugin's Node SDK, t
     const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string };
     writeFileSync(path.join(sdk, "package.json"), readFileSync(path.join(sdk, "package.json"), "utf8").replace("${VERSION}", version));
     symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(sdk, "node_modules"));
-    await tsc(sdk);
+    await promisify(execFile)(process.execPath, [TSC], { cwd: sdk });
     copyFileSync(path.join(sdk, "package.json"), path.join(sdk, "bin", "package.json"));
 
-    programDir = path.join(workspace.home, "program");
-    mkdirSync(path.join(programDir, "node_modules", "@causeflow"), { recursive: true });
-    symlinkSync(path.join(REPO_ROOT, "node_modules", "@pulumi"), path.join(programDir, "node_modules", "@pulumi"));
-    symlinkSync(path.join(REPO_ROOT, "node_modules", "@types"), path.join(programDir, "node_modules", "@types"));
-    symlinkSync(path.join(sdk, "bin"), path.join(programDir, "node_modules", "@causeflow", "pulumi-causeflow"));
-    writeFileSync(
-      path.join(programDir, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "node16", moduleResolution: "node16", outDir: "bin", types: ["node"] }, files: ["index.ts"] }),
-    );
+    program = new TypeScriptProgram(path.join(workspace.home, "program"), {
+      "@pulumi": path.join(REPO_ROOT, "node_modules", "@pulumi"),
+      "@types": path.join(REPO_ROOT, "node_modules", "@types"),
+      "@causeflow/pulumi-causeflow": path.join(sdk, "bin"),
+    });
     workspace.env.PATH = `${workspace.pluginFolder()}${path.delimiter}${workspace.env.PATH}`;
-    stack = await workspace.inlineStack("ts-causeflow", "dev", async () => program());
+    stack = await workspace.inlineStack("ts-causeflow", "dev", async () => program.run());
     await stack.setConfig("causeflow:apiUrl", { value: emulator.url });
     await stack.setConfig("causeflow:apiToken", { value: emulator.adminToken, secret: true });
   }, 300_000);
@@ -73,7 +53,7 @@ describeWithCli()("the README's TypeScript program with the plugin's Node SDK, t
   itRunsTheReadmeProgram("ts", () => ({
     emulator,
     run: async (operation) => {
-      await compile(sample);
+      await program.compile(sample);
       if (operation === "preview") {
         const preview = await stack.preview();
         return { summary: { changes: preview.changeSummary }, printed: `${preview.stdout}\n${preview.stderr}` };

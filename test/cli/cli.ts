@@ -1,14 +1,10 @@
 /**
- * The real Pulumi CLI for the end-to-end journeys: the pinned build of tools/pulumi (`npm test`
- * builds it where Go is installed), found here and nowhere else, run on a local backend in a Pulumi
- * home of its own, every run under lifeline so that nothing it starts (language hosts, plugins)
- * outlives the test, even a test killed mid-run.
- *
- * `CAUSEFLOW_TEST_PULUMI=path` uses the `pulumi` on PATH instead (and the language hosts beside it).
- * Without a CLI the journeys skip (jest's global setup says which, and why, in one line); under
- * CI=true a missing CLI fails them.
+ * The real Pulumi CLI for the end-to-end journeys (found by pinnedCli.ts), run on a local backend
+ * in a Pulumi home of its own, every run under lifeline so that nothing it starts (language hosts,
+ * plugins) outlives the test, even a test killed mid-run. Without a CLI the journeys skip (jest's
+ * global setup says which, and why, in one line); under CI=true a missing CLI fails them.
  */
-import { execFile, spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -16,41 +12,11 @@ import { promisify } from "node:util";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import type { RunningEmulator } from "../../emulator/server";
 import { CauseFlowClient } from "../../provider/client";
+import { cli, cliMissing, REPO_ROOT, type PinnedCli } from "./pinnedCli";
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
-const BUILD_SCRIPT = path.join(REPO_ROOT, "tools", "pulumi", "build.sh");
+export { cli, describeWithCli, REPO_ROOT } from "./pinnedCli";
+
 export const TSC = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
-
-export interface PinnedCli {
-  /** The folder of `pulumi`, the YAML language host and the dynamic provider's launcher. */
-  bin: string;
-  pulumi: string;
-  /** Runs a command, ending everything below it when the caller dies (tools/pulumi/lifeline). Absent with a CLI from PATH. */
-  lifeline?: string;
-}
-
-function locateCli(): { cli?: PinnedCli; missing?: string } {
-  if (process.env.CAUSEFLOW_TEST_PULUMI === "path") {
-    const which = spawnSync("sh", ["-c", "command -v pulumi"], { encoding: "utf8" });
-    if (which.status !== 0) return { missing: "CAUSEFLOW_TEST_PULUMI=path, but no `pulumi` on PATH" };
-    const pulumi = which.stdout.trim();
-    return { cli: { bin: path.dirname(pulumi), pulumi } };
-  }
-  const where = spawnSync("bash", [BUILD_SCRIPT, "--where"], { encoding: "utf8" });
-  const bin = where.stdout.trim();
-  if (where.status === 0) return { cli: { bin, pulumi: path.join(bin, "pulumi"), lifeline: path.join(bin, "lifeline") } };
-  const hasGo = spawnSync("sh", ["-c", "command -v go"]).status === 0;
-  return { missing: hasGo ? "the pinned Pulumi CLI is not built (bash tools/pulumi/build.sh)" : "no Go on this machine to build the pinned Pulumi CLI" };
-}
-
-export const { cli, missing: cliMissing } = locateCli();
-
-/** `describe` with the CLI; without it `describe.skip` (jest's global setup has said why), or, in CI, a failure. */
-export function describeWithCli(): jest.Describe {
-  if (cli) return describe;
-  if (process.env.CI === "true") throw new Error(`CI runs the CLI journeys, but ${cliMissing}`);
-  return describe.skip;
-}
 
 /** What a harness run printed, and its summary: the stack's outputs after an update, and the changes by kind. */
 export interface HarnessResult {
@@ -67,6 +33,8 @@ export interface CliResult {
 /** A Pulumi home and a `file://` backend of their own, in a temporary folder, for one test file. */
 export class CliWorkspace {
   readonly home: string;
+  /** A folder whose bin/pulumi is this CLI under lifeline, for the Automation API, which takes a root folder. */
+  readonly commandRoot: string;
   /** The environment every `pulumi` runs with; a test may add to it before a run. */
   readonly env: Record<string, string>;
   readonly #cli: PinnedCli;
@@ -89,6 +57,10 @@ export class CliWorkspace {
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
     };
+    this.commandRoot = path.join(this.home, "cli");
+    mkdirSync(path.join(this.commandRoot, "bin"), { recursive: true });
+    const command = [cli.lifeline, cli.pulumi].filter(Boolean).map((part) => JSON.stringify(part)).join(" ");
+    writeFileSync(path.join(this.commandRoot, "bin", "pulumi"), `#!/bin/sh\nexec ${command} "$@"\n`, { mode: 0o755 });
   }
 
   /** The command line of `pulumi <args> --non-interactive`, under lifeline. */
@@ -122,9 +94,9 @@ export class CliWorkspace {
    * the same CLI: Pulumi's own language runtime server stands in for the nodejs language host,
    * which is not published as a Go module. Its folder links the repository's node_modules, as a
    * user's project has its own, so the engine's dynamic provider finds @pulumi/pulumi and
-   * @causeflow/pulumi there.
+   * @causeflow/pulumi there. Its config points at the emulator, its admin token a secret.
    */
-  async inlineStack(project: string, stackName: string, program: PulumiFn): Promise<Stack> {
+  async inlineStack(project: string, stackName: string, program: PulumiFn, emulator: RunningEmulator): Promise<Stack> {
     const workDir = path.join(this.home, project);
     mkdirSync(workDir, { recursive: true });
     try {
@@ -132,11 +104,14 @@ export class CliWorkspace {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
-    const pulumiCommand = await PulumiCommand.get({ root: this.commandRoot(), skipVersionCheck: true });
-    return LocalWorkspace.createOrSelectStack(
+    const pulumiCommand = await PulumiCommand.get({ root: this.commandRoot, skipVersionCheck: true });
+    const stack = await LocalWorkspace.createOrSelectStack(
       { projectName: project, stackName, program },
       { workDir, pulumiHome: this.env.PULUMI_HOME, envVars: this.env, pulumiCommand },
     );
+    await stack.setConfig("causeflow:apiUrl", { value: emulator.url });
+    await stack.setConfig("causeflow:apiToken", { value: emulator.adminToken, secret: true });
+    return stack;
   }
 
   /**
@@ -190,7 +165,7 @@ export class CliWorkspace {
         PROJECT: project,
         STACK: "dev",
         WORK_DIR: workDir,
-        PULUMI_ROOT: this.commandRoot(),
+        PULUMI_ROOT: this.commandRoot,
         API_URL: emulator.url,
         API_TOKEN: emulator.adminToken,
       },
@@ -200,19 +175,33 @@ export class CliWorkspace {
     return { summary: JSON.parse(lines[lines.length - 1]), printed: `${stdout}\n${stderr}` };
   }
 
+  /**
+   * A YAML project `name` in a folder of that name: Pulumi.yaml with a `plugins:` entry naming the
+   * plugin's folder, then `body` (config, resources, variables, outputs). Rewritten on each call.
+   */
+  yamlProject(name: string, body: string): string {
+    const dir = path.join(this.home, name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: yaml\nplugins:\n  providers:\n    - name: causeflow\n      path: ${this.pluginFolder()}\n${body}`);
+    return dir;
+  }
+
+  /** `pulumi stack init` in `cwd`, with the stack's config pointing at the emulator, its admin token a secret. */
+  async initStack(cwd: string, stack: string, emulator: RunningEmulator): Promise<void> {
+    await this.pulumi(cwd, "stack", "init", stack);
+    await this.pulumi(cwd, "config", "set", "causeflow:apiUrl", emulator.url);
+    await this.pulumi(cwd, "config", "set", "--secret", "causeflow:apiToken", emulator.adminToken);
+  }
+
   /** Removes the folder; stacks go with their backend inside it. */
   close(): void {
     rmSync(this.home, { recursive: true, force: true });
   }
+}
 
-  /** A folder whose bin/pulumi is this CLI under lifeline, for the Automation API, which takes a root folder. */
-  commandRoot(): string {
-    const root = path.join(this.home, "cli");
-    mkdirSync(path.join(root, "bin"), { recursive: true });
-    const command = [this.#cli.lifeline, this.#cli.pulumi].filter(Boolean).map((part) => JSON.stringify(part)).join(" ");
-    writeFileSync(path.join(root, "bin", "pulumi"), `#!/bin/sh\nexec ${command} "$@"\n`, { mode: 0o755 });
-    return root;
-  }
+/** The requests that write (POST, PATCH) the emulator received, oldest first. */
+export function writesTo(emulator: RunningEmulator): RunningEmulator["journal"] {
+  return emulator.journal.filter((entry) => entry.method !== "GET");
 }
 
 /** Everything a run printed, for assertions about what the user sees. */
@@ -244,8 +233,7 @@ export async function tenantMadeByHand(emulator: RunningEmulator, slug: string):
 
 /**
  * A TypeScript program in a folder of its own, its node_modules linking the given packages:
- * compiled with tsc (strict) against them, then run afresh at each operation, as the language host
- * runs it (jest's module registry would hand back the first run's module and resources).
+ * compiled with tsc (strict) against them, then run afresh at each operation (runFresh).
  */
 export class TypeScriptProgram {
   constructor(
@@ -269,9 +257,20 @@ export class TypeScriptProgram {
 
   /** Runs the compiled program; its exports, which become the stack's outputs. */
   run(): Record<string, unknown> {
-    const load = (id: string) => require(require.resolve(id, { paths: [this.dir] }));
-    const module = { exports: {} as Record<string, unknown> };
-    new Function("require", "module", "exports", readFileSync(path.join(this.dir, "bin", "index.js"), "utf8"))(load, module, module.exports);
-    return module.exports;
+    return runFresh(path.join(this.dir, "bin", "index.js"));
   }
+}
+
+/**
+ * Runs a compiled CommonJS program afresh, as the language host runs it at each operation: jest's
+ * module registry would hand back the first run's module, and with it the first run's resources.
+ * Its packages resolve from its own folder; a default-exported function is called, as the nodejs
+ * host calls it. Its exports, which become the stack's outputs.
+ */
+export function runFresh(entry: string): Record<string, unknown> {
+  const folder = path.dirname(entry);
+  const load = (id: string) => require(id.startsWith(".") ? path.resolve(folder, id) : require.resolve(id, { paths: [folder] }));
+  const module = { exports: {} as unknown };
+  new Function("require", "module", "exports", readFileSync(entry, "utf8"))(load, module, module.exports);
+  return typeof module.exports === "function" ? module.exports() : (module.exports as Record<string, unknown>);
 }

@@ -11,9 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import * as causeflow from "@causeflow/pulumi";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
-import { CliWorkspace, describeWithCli, readmeSample, TypeScriptProgram } from "./cli";
-
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
+import { CliWorkspace, describeWithCli, printed, readmeSample, REPO_ROOT, TypeScriptProgram, writesTo } from "./cli";
 
 const EXTERNAL_ID = "ext-id-b7d1c0ffee";
 
@@ -25,10 +23,8 @@ describeWithCli()("causeflow.Tenant through the Pulumi CLI", () => {
   let args: causeflow.TenantArgs;
   let options: pulumi.CustomResourceOptions = {};
 
-  const tenant = () => emulator.store.all();
-  const writes = () => emulator.journal.filter((entry) => entry.method !== "GET");
-  /** Everything an operation printed, through the Automation API's captured stdout and stderr. */
-  const seen = (result: { stdout: string; stderr: string }) => `${result.stdout}\n${result.stderr}`;
+  const tenants = () => emulator.store.all();
+  const writes = () => writesTo(emulator);
 
   beforeAll(async () => {
     emulator = await startEmulator();
@@ -43,9 +39,7 @@ describeWithCli()("causeflow.Tenant through the Pulumi CLI", () => {
     stack = await workspace.inlineStack("cli-dynamic", "dev", async () => {
       const acme = new causeflow.Tenant("acme", args, options);
       return { tenantId: acme.tenantId };
-    });
-    await stack.setConfig("causeflow:apiUrl", { value: emulator.url });
-    await stack.setConfig("causeflow:apiToken", { value: emulator.adminToken, secret: true });
+    }, emulator);
   }, 120_000);
   afterAll(async () => {
     workspace?.close();
@@ -55,14 +49,14 @@ describeWithCli()("causeflow.Tenant through the Pulumi CLI", () => {
   it("creates the tenant with `pulumi up`, then previews no changes", async () => {
     const up = await stack.up();
     expect(up.summary.resourceChanges).toMatchObject({ create: 2 });
-    expect(tenant()).toEqual([expect.objectContaining({ name: "Acme Corp", slug: "cli-acme", plan: "pro" })]);
-    expect(up.outputs.tenantId.value).toBe(tenant()[0].tenantId);
+    expect(tenants()).toEqual([expect.objectContaining({ name: "Acme Corp", slug: "cli-acme", plan: "pro" })]);
+    expect(up.outputs.tenantId.value).toBe(tenants()[0].tenantId);
 
     emulator.journal.length = 0;
     const preview = await stack.preview({ diff: true, expectNoChanges: true });
     expect(preview.changeSummary).toEqual({ same: 2 });
     expect(emulator.journal).toEqual([]);
-    expect(seen(preview)).not.toContain(emulator.adminToken);
+    expect(printed(preview)).not.toContain(emulator.adminToken);
   }, 300_000);
 
   it("renames with an update that PATCHes the name alone", async () => {
@@ -70,7 +64,7 @@ describeWithCli()("causeflow.Tenant through the Pulumi CLI", () => {
     emulator.journal.length = 0;
     const up = await stack.up();
     expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
-    expect(writes()).toEqual([{ method: "PATCH", path: `/v1/tenants/${tenant()[0].tenantId}`, body: { name: "Acme Corporation" } }]);
+    expect(writes()).toEqual([{ method: "PATCH", path: `/v1/tenants/${tenants()[0].tenantId}`, body: { name: "Acme Corporation" } }]);
   }, 300_000);
 
   it("changes one setting with a PATCH of that field alone", async () => {
@@ -80,7 +74,7 @@ describeWithCli()("causeflow.Tenant through the Pulumi CLI", () => {
     expect(preview.stdout).toMatch(/~ settings\s*: \{[^}]*~ awsRegion\s*: "us-east-1" => "eu-west-1"/s);
     await stack.up();
     expect(writes()).toEqual([{ method: "PATCH", path: expect.any(String), body: { settings: { awsRegion: "eu-west-1" } } }]);
-    expect(tenant()[0].settings).toMatchObject({ awsRegion: "eu-west-1", awsExternalId: EXTERNAL_ID });
+    expect(tenants()[0].settings).toMatchObject({ awsRegion: "eu-west-1", awsExternalId: EXTERNAL_ID });
   }, 300_000);
 
   it("keeps the external ID a secret in the state, and the token out of every tenant's", async () => {
@@ -110,7 +104,7 @@ describeWithCli()("causeflow.Tenant through the Pulumi CLI", () => {
   }, 300_000);
 
   it("shows drift made in CauseFlow on `pulumi refresh`, and `pulumi up` puts the program's values back", async () => {
-    const [stored] = tenant();
+    const [stored] = tenants();
     emulator.store.put({ ...stored, name: "Renamed by hand" });
     const refresh = await stack.refresh();
     expect(refresh.stdout).toMatch(/causeflow:Tenant acme updated .*\[diff: ~name\]/);
@@ -118,26 +112,26 @@ describeWithCli()("causeflow.Tenant through the Pulumi CLI", () => {
     emulator.journal.length = 0;
     await stack.up();
     expect(writes()).toEqual([{ method: "PATCH", path: expect.any(String), body: { name: "Acme Corporation" } }]);
-    expect(tenant()[0].name).toBe("Acme Corporation");
+    expect(tenants()[0].name).toBe("Acme Corporation");
   }, 300_000);
 
   it("replaces the tenant on a slug change, with the warning in the preview, and leaves the old one in CauseFlow", async () => {
-    const [old] = tenant();
+    const [old] = tenants();
     args = { ...args, slug: "cli-acme-two" };
     const preview = await stack.preview({ diff: true });
     expect(preview.changeSummary).toMatchObject({ replace: 1 });
-    expect(seen(preview)).toContain(`changing the slug of CauseFlow tenant "cli-acme" (${old.tenantId}) to "cli-acme-two" replaces it`);
+    expect(printed(preview)).toContain(`changing the slug of CauseFlow tenant "cli-acme" (${old.tenantId}) to "cli-acme-two" replaces it`);
     const up = await stack.up();
     expect(up.summary.resourceChanges).toMatchObject({ replace: 1 });
-    expect(seen(up)).toContain(`CauseFlow tenant "cli-acme" (${old.tenantId}) was removed from the Pulumi stack but still exists in CauseFlow`);
-    expect(tenant().map((t) => t.slug).sort()).toEqual(["cli-acme", "cli-acme-two"]);
+    expect(printed(up)).toContain(`CauseFlow tenant "cli-acme" (${old.tenantId}) was removed from the Pulumi stack but still exists in CauseFlow`);
+    expect(tenants().map((t) => t.slug).sort()).toEqual(["cli-acme", "cli-acme-two"]);
   }, 300_000);
 
   it("refuses to destroy a protected tenant", async () => {
     options = { protect: true };
     await stack.up();
     await expect(stack.destroy()).rejects.toThrow(/protected/);
-    expect(tenant()).toHaveLength(2);
+    expect(tenants()).toHaveLength(2);
   }, 300_000);
 
   it("`pulumi destroy` drops the tenant from the stack, leaves it in CauseFlow, and says so", async () => {
@@ -145,10 +139,10 @@ describeWithCli()("causeflow.Tenant through the Pulumi CLI", () => {
     await stack.up();
     const destroy = await stack.destroy();
     expect(destroy.summary.resourceChanges).toMatchObject({ delete: 2 });
-    expect(seen(destroy)).toContain(`CauseFlow tenant "cli-acme-two"`);
-    expect(seen(destroy)).toContain("still exists in CauseFlow");
-    expect(tenant()).toHaveLength(2);
-    expect(seen(destroy)).not.toContain(emulator.adminToken);
+    expect(printed(destroy)).toContain(`CauseFlow tenant "cli-acme-two"`);
+    expect(printed(destroy)).toContain("still exists in CauseFlow");
+    expect(tenants()).toHaveLength(2);
+    expect(printed(destroy)).not.toContain(emulator.adminToken);
   }, 300_000);
 
   it("runs the README's first TypeScript sample as it stands: its tenant created, then no changes", async () => {
@@ -158,9 +152,7 @@ describeWithCli()("causeflow.Tenant through the Pulumi CLI", () => {
       "@causeflow/pulumi": REPO_ROOT,
     });
     await program.compile(readmeSample("ts", 'import * as pulumi from "@pulumi/pulumi";'));
-    const readme = await workspace.inlineStack("cli-readme", "dev", async () => program.run());
-    await readme.setConfig("causeflow:apiUrl", { value: emulator.url });
-    await readme.setConfig("causeflow:apiToken", { value: emulator.adminToken, secret: true });
+    const readme = await workspace.inlineStack("cli-readme", "dev", async () => program.run(), emulator);
     const up = await readme.up();
     const tenant = emulator.store.findBySlug("acme-corp");
     expect(tenant).toMatchObject({ name: "Acme Corp", plan: "pro", settings: { awsRegion: "us-east-1", awsExternalId: "causeflow-ext-id-acme" } });

@@ -4,7 +4,7 @@
  */
 import { readdirSync } from "node:fs";
 import * as path from "node:path";
-import { cli, cliMissing } from "./cli";
+import { cli, cliMissing } from "./pinnedCli";
 
 export default function announceSkippedJourneys(): void {
   if (cli || process.env.CI === "true") return;

@@ -8,10 +8,10 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
-import { CliWorkspace, describeWithCli, readmeSample } from "./cli";
+import { CliWorkspace, describeWithCli, readmeSample, REPO_ROOT } from "./cli";
 import { itRunsTheReadmeProgram } from "./readmeJourney";
 
-const TOOLS = path.resolve(__dirname, "..", "..", "tools", "pulumi");
+const TOOLS = path.join(REPO_ROOT, "tools", "pulumi");
 const SDK_MODULE = "github.com/causeflow/pulumi-causeflow/sdk/go/causeflow";
 
 describeWithCli()("the README's Go program with the plugin's SDK, through the Pulumi CLI", () => {

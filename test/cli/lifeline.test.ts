@@ -4,8 +4,6 @@
  * host and the plugin all end, through tools/pulumi/lifeline.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
 import { descendantsOf, descendantsOnceRunning, itOnLinux, survivorsAfter } from "../processes";
 import { cli, CliWorkspace, describeWithCli } from "./cli";
@@ -18,17 +16,11 @@ describeWithCli()("a CLI run whose parent is killed", () => {
   beforeAll(async () => {
     emulator = await startEmulator({ faults: [{ method: "POST", latencyMs: 60_000 }] });
     workspace = new CliWorkspace("cf-cli-lifeline-");
-    project = path.join(workspace.home, "program");
-    const pluginFolder = workspace.pluginFolder();
-    mkdirSync(project);
-    writeFileSync(
-      path.join(project, "Pulumi.yaml"),
-      `name: lifeline\nruntime: yaml\nplugins:\n  providers:\n    - name: causeflow\n      path: ${pluginFolder}\n` +
-        `resources:\n  slow:\n    type: causeflow:index:Tenant\n    properties:\n      name: Slow\n      slug: slow-one\n      ownerEmail: o@slow.example\n`,
+    project = workspace.yamlProject(
+      "lifeline",
+      `resources:\n  slow:\n    type: causeflow:index:Tenant\n    properties:\n      name: Slow\n      slug: slow-one\n      ownerEmail: o@slow.example\n`,
     );
-    await workspace.pulumi(project, "stack", "init", "dev");
-    await workspace.pulumi(project, "config", "set", "causeflow:apiUrl", emulator.url);
-    await workspace.pulumi(project, "config", "set", "--secret", "causeflow:apiToken", emulator.adminToken);
+    await workspace.initStack(project, "dev", emulator);
   }, 120_000);
   afterAll(async () => {
     workspace?.close();

@@ -11,10 +11,9 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
-import { CliWorkspace, describeWithCli, readmeSample, TSC, TypeScriptProgram } from "./cli";
+import { CliWorkspace, describeWithCli, printed, readmeSample, REPO_ROOT, TSC, TypeScriptProgram } from "./cli";
 import { itRunsTheReadmeProgram } from "./readmeJourney";
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 describeWithCli()("the README's TypeScript program with the plugin's Node SDK, through the Pulumi CLI", () => {
   let emulator: RunningEmulator;
@@ -39,9 +38,7 @@ describeWithCli()("the README's TypeScript program with the plugin's Node SDK, t
       "@causeflow/pulumi-causeflow": path.join(sdk, "bin"),
     });
     workspace.env.PATH = `${workspace.pluginFolder()}${path.delimiter}${workspace.env.PATH}`;
-    stack = await workspace.inlineStack("ts-causeflow", "dev", async () => program.run());
-    await stack.setConfig("causeflow:apiUrl", { value: emulator.url });
-    await stack.setConfig("causeflow:apiToken", { value: emulator.adminToken, secret: true });
+    stack = await workspace.inlineStack("ts-causeflow", "dev", async () => program.run(), emulator);
   }, 300_000);
   afterAll(async () => {
     workspace?.close();
@@ -56,11 +53,11 @@ describeWithCli()("the README's TypeScript program with the plugin's Node SDK, t
       await program.compile(sample);
       if (operation === "preview") {
         const preview = await stack.preview();
-        return { summary: { changes: preview.changeSummary }, printed: `${preview.stdout}\n${preview.stderr}` };
+        return { summary: { changes: preview.changeSummary }, printed: printed(preview) };
       }
       const up = await stack.up();
       const outputs = Object.fromEntries(Object.entries(up.outputs).map(([key, output]) => [key, output.value]));
-      return { summary: { outputs, changes: up.summary.resourceChanges ?? {} }, printed: `${up.stdout}\n${up.stderr}` };
+      return { summary: { outputs, changes: up.summary.resourceChanges ?? {} }, printed: printed(up) };
     },
     rename: async () => void (sample = sample.replace('name: "Acme Corp"', 'name: "Acme Corporation"')),
     addImported: async (slug, id) =>

@@ -10,31 +10,17 @@
  * <engine> <pack>` in the pack's folder (test/policy/analyzer.ts has the details).
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { stringify } from "yaml";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
 import { ensurePackBuilt, PACK_DIR } from "../policy/analyzer";
-import { CliWorkspace, describeWithCli } from "./cli";
+import { CliWorkspace, describeWithCli, REPO_ROOT, runFresh } from "./cli";
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
-
-/**
- * An example's compiled program, run afresh at each operation as the language host runs it (jest's
- * module registry would hand back the first run's module, and with it the first run's resources).
- */
-function compiledProgram(example: string): () => unknown {
-  const entry = path.join(REPO_ROOT, "examples", example, "bin", "index.js");
-  const source = readFileSync(entry, "utf8");
-  const load = (id: string) => require(id.startsWith(".") ? path.resolve(path.dirname(entry), id) : id);
-  return () => {
-    const module = { exports: {} as unknown };
-    new Function("require", "module", "exports", source)(load, module, module.exports);
-    return typeof module.exports === "function" ? module.exports() : module.exports;
-  };
-}
+/** An example's compiled program (its `npm run build`), run afresh at each operation. */
+const compiledProgram = (example: string) => () => runFresh(path.join(REPO_ROOT, "examples", example, "bin", "index.js"));
 
 describeWithCli()("the policy pack in `pulumi preview --policy-pack`, through the Pulumi CLI", () => {
   let emulator: RunningEmulator;
@@ -54,10 +40,8 @@ describeWithCli()("the policy pack in `pulumi preview --policy-pack`, through th
       return { failed: true, output: String(error) };
     }
   }
-  async function stackOf(project: string, name: string, program: () => unknown): Promise<Stack> {
-    const stack = await workspace.inlineStack(project, name, async () => program() as Record<string, unknown>);
-    await stack.setConfig("causeflow:apiUrl", { value: emulator.url });
-    await stack.setConfig("causeflow:apiToken", { value: emulator.adminToken, secret: true });
+  async function stackOf(project: string, name: string, program: () => Record<string, unknown>): Promise<Stack> {
+    const stack = await workspace.inlineStack(project, name, async () => program(), emulator);
     return stack;
   }
 

@@ -5,7 +5,7 @@
  * with the language's `import` resource option, after which nothing changes.
  */
 import type { RunningEmulator } from "../../emulator/server";
-import { tenantMadeByHand, type HarnessResult } from "./cli";
+import { tenantMadeByHand, writesTo, type HarnessResult } from "./cli";
 
 export interface ReadmeProgram {
   emulator: RunningEmulator;
@@ -18,8 +18,6 @@ export interface ReadmeProgram {
 }
 
 export function itRunsTheReadmeProgram(language: string, program: () => ReadmeProgram): void {
-  const writes = (emulator: RunningEmulator) => emulator.journal.filter((entry) => entry.method !== "GET");
-
   it("creates the README's tenant with `pulumi up`, then previews no changes", async () => {
     const { emulator, run } = program();
     const up = await run("up");
@@ -37,7 +35,7 @@ export function itRunsTheReadmeProgram(language: string, program: () => ReadmePr
     await rename();
     emulator.journal.length = 0;
     expect((await run("up")).summary.changes).toMatchObject({ update: 1 });
-    expect(writes(emulator)).toEqual([{ method: "PATCH", path: expect.any(String), body: { name: "Acme Corporation" } }]);
+    expect(writesTo(emulator)).toEqual([{ method: "PATCH", path: expect.any(String), body: { name: "Acme Corporation" } }]);
     expect(emulator.store.size).toBe(1);
   }, 300_000);
 
@@ -47,6 +45,6 @@ export function itRunsTheReadmeProgram(language: string, program: () => ReadmePr
     emulator.journal.length = 0;
     expect((await run("up")).summary.changes).toMatchObject({ import: 1 });
     expect((await run("preview")).summary.changes).toEqual({ same: 3 });
-    expect(writes(emulator)).toEqual([]);
+    expect(writesTo(emulator)).toEqual([]);
   }, 300_000);
 }

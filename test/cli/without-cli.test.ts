@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { REPO_ROOT } from "./pinnedCli";
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /** Runs jest on the YAML journey with an empty CLI cache and a PATH holding node and the system's tools, but no Go. */
 async function jestWithoutCli(ci: string): Promise<{ failed: boolean; stderr: string }> {

@@ -3,27 +3,22 @@
  * through the real Pulumi CLI and its YAML language host, against emulators: the lifecycle with
  * detailed diffs, two explicit providers against two CauseFlow accounts, `fn::invoke` of getTenant,
  * a bad provider setting, `pulumi import` with the code it generates, and `pulumi destroy`.
- * The project finds the plugin through a `plugins:` entry in Pulumi.yaml, as docs/ tells users to.
+ * The project finds the plugin through a `plugins:` entry in Pulumi.yaml, as the README tells users to.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
-import { CliWorkspace, describeWithCli, printed, readmeSample, tenantMadeByHand, type CliResult } from "./cli";
+import { CliWorkspace, describeWithCli, printed, readmeSample, tenantMadeByHand, writesTo, type CliResult } from "./cli";
 
 describeWithCli()("the causeflow plugin from a YAML program, through the Pulumi CLI", () => {
   let production: RunningEmulator;
   let staging: RunningEmulator;
   let workspace: CliWorkspace;
   let project: string;
-  let pluginFolder: string;
   const pulumi = (...args: string[]) => workspace.pulumi(project, ...args);
   const run = (...args: string[]) => workspace.run(project, args);
-  /** Writes Pulumi.yaml: the project, the plugin's folder, then `body` (resources, variables, outputs). */
-  const program = (body: string) =>
-    writeFileSync(
-      path.join(project, "Pulumi.yaml"),
-      `name: causeflow-yaml\nruntime: yaml\nplugins:\n  providers:\n    - name: causeflow\n      path: ${pluginFolder}\n${body}`,
-    );
+  /** Writes the project's Pulumi.yaml around `body` (resources, variables, outputs). */
+  const program = (body: string) => (project = workspace.yamlProject("causeflow-yaml", body));
   const acme = (settings: string, slug = "yaml-acme") => `
   acme:
     type: causeflow:index:Tenant
@@ -34,7 +29,6 @@ describeWithCli()("the causeflow plugin from a YAML program, through the Pulumi 
       plan: pro
       settings:
 ${settings}`;
-  const writes = (emulator: RunningEmulator) => emulator.journal.filter((entry) => entry.method !== "GET");
   const noToken = (result: CliResult) => {
     expect(printed(result)).not.toContain(production.adminToken);
     expect(printed(result)).not.toContain(staging.adminToken);
@@ -43,13 +37,8 @@ ${settings}`;
   beforeAll(async () => {
     [production, staging] = await Promise.all([startEmulator(), startEmulator()]);
     workspace = new CliWorkspace("cf-cli-yaml-");
-    project = path.join(workspace.home, "program");
-    pluginFolder = workspace.pluginFolder();
-    mkdirSync(project);
     program(`resources:${acme("        awsRegion: us-east-1")}`);
-    await pulumi("stack", "init", "dev");
-    await pulumi("config", "set", "causeflow:apiUrl", production.url);
-    await pulumi("config", "set", "--secret", "causeflow:apiToken", production.adminToken);
+    await workspace.initStack(project, "dev", production);
   }, 120_000);
   afterAll(async () => {
     workspace?.close();
@@ -59,6 +48,8 @@ ${settings}`;
   it("creates the tenant with `pulumi up`, then previews no changes", async () => {
     const up = await pulumi("up", "--yes");
     expect(up.stdout).toMatch(/\+ {2}causeflow:index:Tenant acme created/);
+    // Found through the project's `plugins:` entry, the plugin draws no "from $PATH" warning (move.test.ts has it).
+    expect(printed(up)).not.toContain("using pulumi-resource-causeflow from $PATH");
     expect(production.store.findBySlug("yaml-acme")).toMatchObject({ name: "Acme Corp", plan: "pro", settings: { awsRegion: "us-east-1" } });
     noToken(up);
     production.journal.length = 0;
@@ -74,7 +65,7 @@ ${settings}`;
     expect(preview.stdout).toMatch(/~ 1 to update/);
     production.journal.length = 0;
     await pulumi("up", "--yes");
-    expect(writes(production)).toEqual([
+    expect(writesTo(production)).toEqual([
       { method: "PATCH", path: expect.any(String), body: { settings: { awsRegion: "eu-west-1", awsRoleArn: "arn:aws:iam::123456789012:role/CauseFlowRole" } } },
     ]);
   }, 300_000);
@@ -155,7 +146,7 @@ outputs:
     writeFileSync(path.join(project, "Pulumi.yaml"), current.replace("resources:", `resources:${legacy.replace(/\n+$/, "")}`));
     production.journal.length = 0;
     await pulumi("preview", "--diff", "--expect-no-changes");
-    expect(writes(production)).toEqual([]);
+    expect(writesTo(production)).toEqual([]);
   }, 300_000);
 
   it("`pulumi destroy` leaves every tenant in CauseFlow, and says so for each", async () => {
@@ -170,14 +161,9 @@ outputs:
   }, 300_000);
 
   it("runs the README's YAML sample as it stands: a create, then no changes", async () => {
-    const readmeProject = path.join(workspace.home, "readme");
-    mkdirSync(readmeProject);
-    const body = readmeSample("yaml", "# YAML (Pulumi.yaml)");
-    writeFileSync(path.join(readmeProject, "Pulumi.yaml"), `name: readme-yaml\nruntime: yaml\nplugins:\n  providers:\n    - name: causeflow\n      path: ${pluginFolder}\n${body}`);
+    const readmeProject = workspace.yamlProject("readme-yaml", readmeSample("yaml", "# YAML (Pulumi.yaml)"));
     const readme = (...args: string[]) => workspace.pulumi(readmeProject, ...args);
-    await readme("stack", "init", "dev");
-    await readme("config", "set", "causeflow:apiUrl", production.url);
-    await readme("config", "set", "--secret", "causeflow:apiToken", production.adminToken);
+    await workspace.initStack(readmeProject, "dev", production);
     await readme("up", "--yes");
     expect(production.store.findBySlug("acme-corp")).toMatchObject({ name: "Acme Corp", plan: "pro", settings: { awsRegion: "us-east-1" } });
     await readme("preview", "--expect-no-changes");

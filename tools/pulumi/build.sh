@@ -39,8 +39,23 @@ fi
 
 cd "$here"
 export GOFLAGS=-mod=readonly
-staging="$(mktemp -d "$cache_root.$key.XXXXXX" 2>/dev/null || { mkdir -p "$cache_root" && mktemp -d "$cache_root/.$key.XXXXXX"; })"
+mkdir -p "$cache_root"
+staging="$(mktemp -d "$cache_root/.$key.XXXXXX")"
 trap 'rm -rf "$staging"' EXIT
+
+# Progress from `go install -v`, which names each package it compiles (a cached one, not): a count
+# every 100 packages; any other line (an error) as it is.
+show_progress() {
+  local name="$1" count=0 line
+  while IFS= read -r line; do
+    if [[ "$line" =~ ^[^[:space:]:]+$ ]]; then
+      count=$((count + 1))
+      ((count % 100)) || say "    $name: $count packages compiled, $((SECONDS - started)) s so far"
+    else
+      echo "$line" >&2
+    fi
+  done
+}
 # Each program as "<module folder> <package>": ours, then those each tools.go imports.
 programs=(". ./lifeline" "gen-sdk .")
 for module in . yaml; do
@@ -55,9 +70,6 @@ for program in "${programs[@]}"; do
   [[ "$name" == . ]] && name="$module"
   n=$((n + 1))
   say "[$n/${#programs[@]}] $name"
-  # Go prints nothing while it compiles: show that it is alive, every 30 seconds.
-  ( while sleep 30; do say "    still building $name, $((SECONDS - started)) s so far"; done ) &
-  ticker=$!
   # The version a release's linker flags stamp in: the CLI checks plugins' required versions against it.
   ldflags=""
   read -r module_path module_version < <(cd "$module" && go list -f '{{with .Module}}{{.Path}} {{.Version}}{{end}}' "$package")
@@ -65,12 +77,10 @@ for program in "${programs[@]}"; do
     github.com/pulumi/pulumi/pkg/v3) ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$module_version" ;;
     github.com/pulumi/pulumi-yaml) ldflags="-X github.com/pulumi/pulumi-yaml/pkg/version.Version=$module_version" ;;
   esac
-  if ! (cd "$module" && GOBIN="$staging/bin" go install -ldflags "$ldflags" "$package"); then
-    kill "$ticker" 2>/dev/null
+  if ! (cd "$module" && GOBIN="$staging/bin" go install -v -ldflags "$ldflags" "$package" 2>&1) | show_progress "$name"; then
     say "building $package failed (above); its pins are in $here/$module/go.mod"
     exit 1
   fi
-  kill "$ticker" 2>/dev/null
 done
 
 # What a CLI release ships beside `pulumi` and a build from Go modules lacks: the launcher of the
@@ -83,7 +93,6 @@ LAUNCHER
 chmod +x "$staging/bin/pulumi-resource-pulumi-nodejs"
 
 "$staging/bin/pulumi" version >/dev/null || { say "the pulumi built does not run (above)"; exit 1; }
-mkdir -p "$cache_root"
 rm -rf "$dir"
 mv "$staging" "$dir"
 trap - EXIT

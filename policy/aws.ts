@@ -2,10 +2,10 @@
  * The tenant's AWS integration: the role CauseFlow assumes lies in an account the team owns,
  * and the role, the external ID its trust policy requires and the region come together.
  */
-import { ROLE_ARN_PATTERN, SETTING_KEYS, type SettingKey } from "@causeflow/pulumi/provider";
+import { ROLE_ARN_PATTERN, SETTING_KEYS, type SettingKey } from "@causeflow/pulumi/rules";
 import { setting } from "./config";
-import { tenantPolicy } from "./rules";
-import { notKnownYet, UNKNOWN, violation, type Finding, type Tenant } from "./tenant";
+import { tenantPolicy } from "./definePolicy";
+import { notKnownYet, NOT_KNOWN_YET, violation, type Finding, type Tenant } from "./tenant";
 
 /** The settings that link a tenant to an AWS account: every setting but autoRemediation. */
 export const AWS_SETTINGS = SETTING_KEYS.filter((key): key is Exclude<SettingKey, "autoRemediation"> => key !== "autoRemediation");
@@ -19,10 +19,10 @@ export function checkOwnedAccounts(tenant: Tenant, config: OwnedAccountsConfig):
   const { allowedAccounts } = config;
   if (allowedAccounts.length === 0) return [];
   const allowed = setting("allowedAccounts", allowedAccounts);
-  const arn = tenant.settings === UNKNOWN ? UNKNOWN : tenant.settings?.awsRoleArn;
+  const arn = tenant.settings === NOT_KNOWN_YET ? NOT_KNOWN_YET : tenant.settings?.awsRoleArn;
   if (arn === undefined) return [];
-  if (arn === UNKNOWN) {
-    const property = tenant.settings === UNKNOWN ? "settings" : "settings.awsRoleArn";
+  if (arn === NOT_KNOWN_YET) {
+    const property = tenant.settings === NOT_KNOWN_YET ? "settings" : "settings.awsRoleArn";
     return [
       notKnownYet(
         property,
@@ -70,7 +70,7 @@ export const ownedAccounts = tenantPolicy<OwnedAccountsConfig>({
 export function checkCompleteSettings(tenant: Tenant): Finding[] {
   const { settings } = tenant;
   const together = `required together: ${AWS_SETTINGS.join(", ")}`;
-  if (settings === UNKNOWN) {
+  if (settings === NOT_KNOWN_YET) {
     return [notKnownYet("settings", `settings is not known until the update runs, so whether it sets ${AWS_SETTINGS.join(", ")} together cannot be checked yet.`)];
   }
   // A setting not known yet is set: it will have a value.

@@ -4,8 +4,8 @@
  * tenant, and the old one stays in CauseFlow, so a slug must be right before the first `up`.
  */
 import { setting } from "./config";
-import { stackPolicy, tenantPolicy } from "./rules";
-import { notKnownYet, UNKNOWN, violation, type Finding, type Tenant } from "./tenant";
+import { stackPolicy, tenantPolicy } from "./definePolicy";
+import { notKnownYet, NOT_KNOWN_YET, violation, type Finding, type Tenant } from "./tenant";
 
 export interface SlugConventionConfig {
   /** A JavaScript regular expression every slug must match (unanchored, as in JSON Schema). */
@@ -23,7 +23,7 @@ export function checkSlugConvention(tenant: Tenant, config: SlugConventionConfig
     throw new Error(`policy ${slugConvention.name}: ${setting("pattern", config.pattern)} is not a valid JavaScript regular expression: ${(error as Error).message}`);
   }
   const { slug } = tenant;
-  if (slug === UNKNOWN) {
+  if (slug === NOT_KNOWN_YET) {
     return [notKnownYet("slug", `slug is not known until the update runs, so it cannot be checked against ${setting("pattern", config.pattern)} yet.`)];
   }
   if (slug === undefined || convention.test(slug)) return [];

@@ -3,8 +3,8 @@
  * tenant and administers it, and cannot change once the tenant exists.
  */
 import { setting } from "./config";
-import { tenantPolicy } from "./rules";
-import { notKnownYet, UNKNOWN, violation, type Finding, type Tenant } from "./tenant";
+import { tenantPolicy } from "./definePolicy";
+import { notKnownYet, NOT_KNOWN_YET, violation, type Finding, type Tenant } from "./tenant";
 
 export interface OwnerDomainsConfig {
   /** Email domains owners may have; empty: not configured, any domain. */
@@ -16,7 +16,7 @@ export function checkOwnerDomains(tenant: Tenant, config: OwnerDomainsConfig): F
   const { ownerEmail } = tenant;
   if (allowedDomains.length === 0 || ownerEmail === undefined) return [];
   const allowed = setting("allowedDomains", allowedDomains);
-  if (ownerEmail === UNKNOWN) {
+  if (ownerEmail === NOT_KNOWN_YET) {
     return [notKnownYet("ownerEmail", `ownerEmail is not known until the update runs, so its domain cannot be checked against ${allowed} yet.`)];
   }
   // Domains ignore case (the provider takes an owner whose domain differs only in case as the same).

@@ -3,7 +3,7 @@ import type { Policies } from "@pulumi/policy";
 import { completeSettings, ownedAccounts } from "./aws";
 import { slugConvention, uniqueSlugs } from "./naming";
 import { ownerDomains } from "./owners";
-import { allowedPlans } from "./plans";
+import { allowedPlans } from "./allowedPlans";
 import { productionProtection } from "./protection";
 import { autoRemediation } from "./remediation";
 

@@ -4,7 +4,7 @@
  * with nobody managing it. `protect: true` makes such an `up` fail instead.
  */
 import { setting, STACK_PATTERNS, stackMatches } from "./config";
-import { tenantPolicy } from "./rules";
+import { tenantPolicy } from "./definePolicy";
 import { violation, type Finding, type Tenant } from "./tenant";
 
 export interface ProductionProtectionConfig {

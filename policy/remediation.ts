@@ -3,10 +3,10 @@
  * remediations run with no person confirming each one, so the platform team names the stacks
  * (by pattern) where that was agreed; everywhere else it is a mandatory violation.
  */
-import { AUTO_REMEDIATION_CAUTION } from "@causeflow/pulumi/provider";
+import { AUTO_REMEDIATION_CAUTION } from "@causeflow/pulumi/rules";
 import { setting, STACK_PATTERNS, stackMatches } from "./config";
-import { tenantPolicy } from "./rules";
-import { notKnownYet, UNKNOWN, violation, type Finding, type Tenant } from "./tenant";
+import { tenantPolicy } from "./definePolicy";
+import { notKnownYet, NOT_KNOWN_YET, violation, type Finding, type Tenant } from "./tenant";
 
 export { AUTO_REMEDIATION_CAUTION };
 
@@ -18,10 +18,10 @@ export interface AutoRemediationConfig {
 export function checkAutoRemediation(tenant: Tenant, config: AutoRemediationConfig): Finding[] {
   const { stack } = tenant;
   if (stackMatches(stack, config.allowedStacks)) return [];
-  const value = tenant.settings === UNKNOWN ? UNKNOWN : tenant.settings?.autoRemediation;
+  const value = tenant.settings === NOT_KNOWN_YET ? NOT_KNOWN_YET : tenant.settings?.autoRemediation;
   const notApproved = `stack "${stack}" is not one where auto-remediation was approved (${setting("allowedStacks", config.allowedStacks)})`;
-  if (value === UNKNOWN) {
-    const property = tenant.settings === UNKNOWN ? "settings" : "settings.autoRemediation";
+  if (value === NOT_KNOWN_YET) {
+    const property = tenant.settings === NOT_KNOWN_YET ? "settings" : "settings.autoRemediation";
     return [
       notKnownYet(
         property,

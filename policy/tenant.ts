@@ -6,7 +6,7 @@
  * resource's `__provider` (which is never read here either way).
  */
 import * as policy from "@pulumi/policy";
-import { DYNAMIC_TENANT_TYPE, SETTING_KEYS, TENANT_TYPE, UNKNOWN as UNKNOWN_INPUT, type SettingKey } from "@causeflow/pulumi/provider";
+import { DYNAMIC_TENANT_TYPE, SETTING_KEYS, PLUGIN_TENANT_TYPE, UNKNOWN_VALUE, type SettingKey } from "@causeflow/pulumi/rules";
 
 /**
  * @pulumi/policy exports these at run time (1.21: "so policy-pack test helpers can mirror real
@@ -17,13 +17,12 @@ const { UnknownValueError, unknownCheckingProxy } = policy as unknown as {
   unknownCheckingProxy: <T>(value: T) => T;
 };
 
-export { DYNAMIC_TENANT_TYPE, TENANT_TYPE as PLUGIN_TENANT_TYPE };
 /** The two forms of a tenant: `causeflow.Tenant` and the plugin's `causeflow:index:Tenant`. */
-export const TENANT_TYPES: readonly string[] = [DYNAMIC_TENANT_TYPE, TENANT_TYPE];
+export const TENANT_TYPES: readonly string[] = [DYNAMIC_TENANT_TYPE, PLUGIN_TENANT_TYPE];
 
 /** A value not known until the update runs: during preview, an output of a resource not created yet. */
-export const UNKNOWN: unique symbol = Symbol("not known until the update runs");
-export type Known<T> = T | typeof UNKNOWN | undefined;
+export const NOT_KNOWN_YET: unique symbol = Symbol("not known until the update runs");
+export type Known<T> = T | typeof NOT_KNOWN_YET | undefined;
 
 export type TenantSettingsView = Partial<Record<SettingKey, unknown>>;
 
@@ -39,7 +38,7 @@ export interface Tenant {
   ownerEmail: Known<string>;
   /** As declared: undefined when the program leaves it to the default (DEFAULT_PLAN, which the provider's check fills in). */
   plan: Known<string>;
-  /** Each setting as given (UNKNOWN where not known yet), or UNKNOWN when the whole object is. */
+  /** Each setting as given (NOT_KNOWN_YET where not known yet), or NOT_KNOWN_YET when the whole object is. */
   settings: Known<TenantSettingsView>;
 }
 
@@ -59,7 +58,7 @@ export function tenantOf(resource: PolicyResourceArgs): Tenant | undefined {
   const props = unknownCheckingProxy(resource.props);
   const text = (key: string): Known<string> => {
     const value = read(props, key);
-    return value === UNKNOWN || typeof value === "string" ? value : undefined;
+    return value === NOT_KNOWN_YET || typeof value === "string" ? value : undefined;
   };
   return {
     type: resource.type,
@@ -75,7 +74,7 @@ export function tenantOf(resource: PolicyResourceArgs): Tenant | undefined {
 }
 
 function settingsOf(settings: unknown): Known<TenantSettingsView> {
-  if (settings === UNKNOWN) return UNKNOWN;
+  if (settings === NOT_KNOWN_YET) return NOT_KNOWN_YET;
   if (typeof settings !== "object" || settings === null) return undefined;
   const view: TenantSettingsView = {};
   for (const key of SETTING_KEYS) {
@@ -86,12 +85,12 @@ function settingsOf(settings: unknown): Known<TenantSettingsView> {
   return view;
 }
 
-/** A property, or UNKNOWN where @pulumi/policy's proxy says it is not known yet. */
+/** A property, or NOT_KNOWN_YET where @pulumi/policy's proxy says it is not known yet. */
 function read(object: object, key: string): unknown {
   try {
     return (object as Record<string, unknown>)[key];
   } catch (error) {
-    if (error instanceof UnknownValueError) return UNKNOWN;
+    if (error instanceof UnknownValueError) return NOT_KNOWN_YET;
     throw error;
   }
 }
@@ -128,7 +127,7 @@ export const notKnownYet = (property: string, message: string): Finding => ({ pr
 export class NotKnownYet extends UnknownValueError {
   constructor(message: string, property: string) {
     // The sentinel only has to be one of Pulumi's: the message is replaced.
-    super(UNKNOWN_INPUT, property.split("."));
+    super(UNKNOWN_VALUE, property.split("."));
     this.message = message;
   }
 }

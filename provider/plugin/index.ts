@@ -1,4 +1,3 @@
-/** The `causeflow` resource provider plugin: what `bin/pulumi-resource-causeflow` and `plugin/PulumiPlugin.yaml` start. */
-export { main } from "./main";
+/** `@causeflow/pulumi/plugin`: the `causeflow` resource provider plugin, for the folder the Pulumi CLI runs. */
+export { main } from "../cmd/pulumi-resource-causeflow/main";
 export { servePlugin, TenantPlugin } from "./server";
-export { GET_TENANT, TENANT_TYPE } from "../rules";

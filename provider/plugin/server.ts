@@ -1,6 +1,6 @@
 /**
  * The `causeflow` resource provider plugin: `pulumirpc.ResourceProvider` over gRPC, serving the
- * same tenant operations (`../tenants.ts`) as the dynamic provider. Each handler decodes its
+ * same tenant operations (`../core/operations.ts`) as the dynamic provider. Each handler decodes its
  * request, calls one operation, and encodes the answer; secrets, previews, partial failures and
  * warnings (sent to the engine's Log with the resource's URN) are the wire's business, here.
  */
@@ -13,12 +13,12 @@ import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as rpc from "@pulumi/pulumi/proto/provider_pb";
 import { Status } from "@pulumi/pulumi/proto/status_pb";
-import { readConfig, unknownSettings, type SettingName } from "../config";
-import { detailedDiff, previewOutputs } from "../plan";
-import { GET_TENANT, GET_TENANT_LOOKUPS, SECRET_SETTINGS, UNKNOWN } from "../rules";
-import type { TenantInputs, TenantOutputs } from "../schema";
-import { PartialFailure, Tenants, type TenantQuery } from "../tenants";
-import { concealSecrets, readProps, toStruct, type Props } from "./wire";
+import { readConfig, unknownSettings, type SettingName } from "../core/config";
+import { detailedDiff, previewOutputs } from "../core/decisions";
+import { GET_TENANT, GET_TENANT_LOOKUPS, SECRET_SETTINGS, UNKNOWN_VALUE, type Props } from "../core/tenantRules";
+import type { TenantInputs, TenantOutputs } from "../core/tenantSchema";
+import { PartialFailure, Tenants, type TenantQuery } from "../core/operations";
+import { concealSecrets, readProps, toStruct } from "./wire";
 
 /** Outputs always secret, whatever the program marked: CauseFlow's docs call the external ID a secret. */
 const ALWAYS_SECRET = SECRET_SETTINGS.map((key) => `settings.${key}`);
@@ -66,7 +66,7 @@ export class TenantPlugin {
 
   /** Built at the first call, not at start: only `pulumi package add`, import and YAML programs ask for it, and it needs zod. */
   getSchema(): rpc.GetSchemaResponse {
-    this.#schema ??= JSON.stringify((require("./schema") as typeof import("./schema")).packageSchema(this.version));
+    this.#schema ??= JSON.stringify((require("./packageSchema") as typeof import("./packageSchema")).packageSchema(this.version));
     return new rpc.GetSchemaResponse().setSchema(this.#schema);
   }
 
@@ -201,13 +201,16 @@ export async function servePlugin(engineAddress: string, version: string): Promi
   const plugin = new TenantPlugin(engineAddress, version);
   const server = new grpc.Server();
   const handlers: Record<string, grpc.handleUnaryCall<unknown, unknown>> = {};
+  failCallsInFlightOnUncaughtErrors();
   for (const method of ["handshake", "getPluginInfo", "getSchema", "checkConfig", "diffConfig", "configure", "check", "diff", "create", "read", "update", "delete", "invoke", "cancel"] as const) {
     handlers[method] = (call, callback) => {
+      const fail = (failure: ServiceFailure) => callback(failure);
+      callsInFlight.add(fail);
       Promise.resolve()
         .then(() => (plugin[method] as (request: unknown) => unknown)(call.request))
         .then(
-          (response) => callback(null, response),
-          (error: unknown) => callback(serviceFailure(error)),
+          (response) => callsInFlight.delete(fail) && callback(null, response),
+          (error: unknown) => callsInFlight.delete(fail) && callback(serviceFailure(error)),
         );
     };
   }
@@ -215,6 +218,29 @@ export async function servePlugin(engineAddress: string, version: string): Promi
   return new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
+}
+
+/** What each call in flight answers if an error escapes every handler, so that the engine is never left waiting. */
+const callsInFlight = new Set<(failure: ServiceFailure) => void>();
+
+/**
+ * As Pulumi's own provider server does: an error that no call caught (a throw in a timer, a
+ * rejected promise nobody awaited) fails every call in flight, goes to stderr, and makes the
+ * process's exit code 1, rather than leaving the engine waiting on answers that will never come.
+ */
+function failCallsInFlightOnUncaughtErrors(): void {
+  if (process.listeners("uncaughtException").includes(failCallsInFlight)) return;
+  process.on("uncaughtException", failCallsInFlight);
+  process.on("unhandledRejection", failCallsInFlight);
+}
+
+function failCallsInFlight(error: unknown): void {
+  const reason = error instanceof Error ? error.message : String(error);
+  console.error(`pulumi-resource-causeflow: internal error: ${error instanceof Error ? (error.stack ?? reason) : reason}`);
+  process.exitCode = 1;
+  const failure = new ServiceFailure(grpc.status.INTERNAL, `The causeflow provider failed with an internal error (${reason}); this is a bug in the provider: please report it with this message.`);
+  for (const fail of callsInFlight) fail(failure);
+  callsInFlight.clear();
 }
 
 /** A default provider is named `default` (or `default_<version>`) by the engine; an older engine sends no name. */
@@ -226,7 +252,7 @@ function isDefaultProvider(name: string | undefined): boolean {
 function lookupIn(config: Props): (name: SettingName) => string | undefined {
   return (name) => {
     const value = config[name];
-    if (value === undefined || value === null || value === UNKNOWN) return undefined;
+    if (value === undefined || value === null || value === UNKNOWN_VALUE) return undefined;
     return typeof value === "string" ? value : JSON.stringify(value);
   };
 }

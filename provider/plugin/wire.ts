@@ -4,12 +4,12 @@
  * these helpers take the secrets out, remembering where they were, and put them back.
  */
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import type { Props } from "../core/tenantRules";
 
 /** The engine's marker of a special value, and its value for a secret (sdk/go/common/resource/sig). */
 const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
 
-export type Props = Record<string, unknown>;
 
 export function isSecret(value: unknown): value is { value?: unknown } {
   return typeof value === "object" && value !== null && (value as Props)[SIGNATURE_KEY] === SECRET_SIGNATURE;

@@ -1,0 +1,328 @@
+/**
+ * The tenant operations, as both hosts serve them: the dynamic provider (`tenantProvider.ts`) and
+ * the plugin (`plugin/`). Each is a decision from ./plan and the client calls it needs; the hosts
+ * add only their wire formats, and print or log the warnings returned here.
+ */
+import type { CauseFlowClient, CreateTenantBody, SlugSearchResult } from "../client/client";
+import { missingTokenMessage, resolveConfig, type ConfigLookup, type ProviderConfig } from "./config";
+import {
+  ConflictError,
+  describeFailure,
+  describeUntrustedNotFound,
+  isTenantNotFound,
+  NotFoundError,
+  PermissionDeniedError,
+  type CauseFlowError,
+  type Operation,
+} from "../client/errors";
+import {
+  adoptionConflicts,
+  checkTenant,
+  diffTenant,
+  inputsFromOutputs,
+  planCreate,
+  planPatch,
+  previewWarnings,
+  provenanceDoubts,
+  removalWarning,
+  toOutputs,
+  unappliedFields,
+  type CheckFailure,
+  type TenantChanges,
+} from "./decisions";
+import type { ApiTenant, TenantInputs, TenantOutputs } from "./tenantSchema";
+import type { Props } from "./tenantRules";
+
+
+/**
+ * The tenant exists but is not yet as the program says (a step after the POST failed, or
+ * CauseFlow did not apply a field). Hosts hand it to the engine as ErrorResourceInitFailed: the
+ * id and outputs are recorded, and the next `up` carries on.
+ */
+export class PartialFailure extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly outputs: TenantOutputs,
+  ) {
+    super(message);
+  }
+}
+
+export interface Checked {
+  inputs: Props;
+  failures: CheckFailure[];
+  warnings: string[];
+}
+
+export interface Diffed extends TenantChanges {
+  warnings: string[];
+}
+
+/** What a refresh (or an import) finds: the outputs, and the inputs that match them. */
+export interface Refreshed {
+  outputs: TenantOutputs;
+  inputs: Props;
+}
+
+/** A tenant to look up: by its id, or by its slug. */
+export type TenantQuery = { tenantId: string } | { slug: string };
+
+export class Tenants {
+  #lookup: ConfigLookup = () => undefined;
+  #env: NodeJS.ProcessEnv = {};
+  #config?: ProviderConfig;
+  #client?: CauseFlowClient;
+
+  /**
+   * Keeps the configuration; it is resolved at the first call, so that an invalid value fails
+   * every call that follows, naming its key, and only calls that reach the API need a token.
+   * `env` is where settings not configured are looked up (`{}` for none). A client already made
+   * stays in use: a call in flight is never disturbed.
+   */
+  configure(lookup: ConfigLookup, env: NodeJS.ProcessEnv): void {
+    this.#lookup = lookup;
+    this.#env = env;
+  }
+
+  /** Validates and normalizes a program's inputs; no request. */
+  check(olds: Props, news: Props): Checked {
+    this.#settings();
+    const { inputs, failures } = checkTenant(olds, news);
+    const warning = failures.length === 0 ? previewWarnings.autoRemediation(olds, inputs) : undefined;
+    return { inputs, failures, warnings: warning === undefined ? [] : [warning] };
+  }
+
+  /** What changes between the stored outputs and the new inputs; no request. */
+  diff(id: string, olds: Props, news: Props): Diffed {
+    this.#settings();
+    const warning = previewWarnings.replacement(id, olds, news);
+    return { ...diffTenant(olds, news), warnings: warning === undefined ? [] : [warning] };
+  }
+
+  /**
+   * POSTs the tenant, or finds it after an answer was lost, or adopts the one holding the slug;
+   * then PATCHes what it still lacks and verifies that CauseFlow applied it all.
+   */
+  async create(inputs: TenantInputs): Promise<{ id: string; outputs: TenantOutputs }> {
+    const body = planCreate(inputs);
+    const created = await this.#createOrFind(inputs, body);
+    // From here on the tenant exists: any failure is partial, so the engine records it. Settings
+    // not yet read back count as missing, so that the next `up` sends them again.
+    let known: ApiTenant = { ...created, settings: created.settings ?? {} };
+    const managed = { ownerEmail: inputs.ownerEmail, settings: inputs.settings };
+    try {
+      // POST answers without settings; read them back to see what was stored. A token that may
+      // not read the tenant (reads are for its users) PATCHes every setting instead, and the
+      // PATCH's answer, which carries the settings, is what gets verified.
+      if (!created.settings && body.settings) {
+        known = await this.#call("create", inputs.slug, (c) => c.getTenant(created.tenantId)).catch((error: Error) => {
+          if (error.cause instanceof PermissionDeniedError) return known;
+          throw error;
+        });
+      }
+      const patch = planPatch(toOutputs(known, managed), inputs);
+      if (Object.keys(patch).length > 0) known = await this.#call("create", inputs.slug, (c) => c.updateTenant(known.tenantId, patch));
+      this.#verify("create", inputs.slug, inputs, known);
+      return { id: known.tenantId, outputs: toOutputs(known, managed) };
+    } catch (error) {
+      const message =
+        `${(error as Error).message} The tenant ${known.tenantId} exists and is recorded in the stack as CauseFlow reports it; ` +
+        `the next \`pulumi up\` applies the remaining changes.`;
+      throw new PartialFailure(message, known.tenantId, toOutputs(known, managed));
+    }
+  }
+
+  /**
+   * Refresh, or, with no outputs, import. Only the tenant API's own `not_found`, from a base URL
+   * whose tenant list answers as documented, means the tenant is gone (undefined); any other 404
+   * fails and says where to look. An import takes every setting CauseFlow reports as managed.
+   */
+  async read(id: string, old?: TenantOutputs): Promise<Refreshed | undefined> {
+    const tenantLabel = JSON.stringify(old?.slug ?? id);
+    let tenant;
+    try {
+      tenant = await this.#call("read", old?.slug ?? id, (client) => client.getTenant(id));
+    } catch (error) {
+      const cause = (error as Error).cause;
+      if (!(cause instanceof NotFoundError)) throw error;
+      const probe = isTenantNotFound(cause) ? await this.#connect().probeTenantApi() : undefined;
+      if (probe?.serves) return undefined;
+      throw new Error(describeUntrustedNotFound(tenantLabel, id, cause, probe), { cause });
+    }
+    const outputs = toOutputs(tenant, { ownerEmail: old?.ownerEmail, settings: old ? old.settings : importedSettings(tenant) });
+    return { outputs, inputs: inputsFromOutputs(outputs) };
+  }
+
+  /** PATCHes what changed, and verifies that CauseFlow applied it. */
+  async update(id: string, olds: Props, inputs: TenantInputs): Promise<TenantOutputs> {
+    const body = planPatch(olds, inputs);
+    const tenant = await this.#call("update", inputs.slug, (client) =>
+      Object.keys(body).length === 0 ? client.getTenant(id) : client.updateTenant(id, body),
+    );
+    const outputs = toOutputs(tenant, { ownerEmail: inputs.ownerEmail, settings: inputs.settings });
+    try {
+      this.#verify("update", inputs.slug, { name: inputs.name, settings: inputs.settings }, tenant);
+    } catch (error) {
+      throw new PartialFailure(`${(error as Error).message} The stack records the tenant as CauseFlow reports it.`, id, outputs);
+    }
+    return outputs;
+  }
+
+  /** The API cannot delete tenants: the resource leaves the stack and the tenant stays in CauseFlow. No request. */
+  delete(id: string, outputs: Props): string[] {
+    return [removalWarning(id, outputs)];
+  }
+
+  /** A tenant as CauseFlow reports it, every setting included: by id, or by slug (a listing and reads). */
+  async find(query: TenantQuery): Promise<TenantOutputs> {
+    const label = "tenantId" in query ? query.tenantId : query.slug;
+    const tenant = await this.#call("read", label, async (client) => {
+      if ("tenantId" in query) return client.getTenant(query.tenantId);
+      const { tenant: found, unreadable } = await client.findTenantBySlug(query.slug);
+      if (found) return found;
+      const unseen = unreadable > 0 ? ` (${unreadable} could not be read: reads are for users of a tenant)` : "";
+      throw new Error(`no tenant this token can see and read holds slug ${JSON.stringify(query.slug)}${unseen}`);
+    });
+    return toOutputs(tenant, { ownerEmail: undefined, settings: reportedSettings(tenant) });
+  }
+
+  /**
+   * The tenant for a create: the POST's answer (the client sends it again after a failure whose
+   * outcome is unknown: a second POST creates the tenant or meets 409, since slugs are unique);
+   * or, when an attempt's answer was lost, the tenant holding the slug if it is provably the one
+   * that attempt created; or, with adoptExisting, the tenant holding the slug. Never a second
+   * tenant, never one that is not recorded, never another program's without its opt-in.
+   */
+  async #createOrFind(inputs: TenantInputs, body: CreateTenantBody): Promise<ApiTenant> {
+    const firstSentAt = Date.now();
+    try {
+      return await this.#call("create", inputs.slug, (client) => client.createTenant(body));
+    } catch (error) {
+      const cause = (error as Error).cause as CauseFlowError | undefined;
+      if (cause?.unknownOutcome) return this.#findLostTenant(inputs, body, firstSentAt, error as Error);
+      if (cause instanceof ConflictError && inputs.adoptExisting === true) return this.#adopt(inputs);
+      throw error;
+    }
+  }
+
+  /**
+   * After an attempt whose answer was lost: the tenant it created, looked up among those with the
+   * name and plan sent (list items carry both, so usually one is read), and taken only when
+   * `provenanceDoubts` finds nothing against it.
+   */
+  async #findLostTenant(inputs: TenantInputs, body: CreateTenantBody, firstSentAt: number, failure: Error): Promise<ApiTenant> {
+    const client = this.#connect();
+    const slug = JSON.stringify(inputs.slug);
+    let found: SlugSearchResult;
+    try {
+      found = await client.findTenantBySlug(inputs.slug, {
+        only: (item) => item.name === body.name && (item.plan === undefined || item.plan === body.plan),
+      });
+    } catch (error) {
+      throw new Error(
+        `${failure.message} An answer was lost, and looking for the tenant failed too (${(error as Error).message}), so a tenant ` +
+          `may exist under slug ${slug}. Run \`pulumi up\` again; if the slug is then reported taken by a tenant you recognise as ` +
+          `this one, set \`adoptExisting: true\` to take it.`,
+        { cause: error },
+      );
+    }
+    const { tenant, unreadable } = found;
+    if (tenant) {
+      const doubts = provenanceDoubts(body, tenant, client.toServerTime(firstSentAt));
+      if (doubts.length === 0) return tenant;
+      if (inputs.adoptExisting === true) return this.#adoptable(tenant, inputs);
+      throw new Error(
+        `${failure.message} An answer was lost, and tenant ${tenant.tenantId} now holds the slug, but it is not provably the one ` +
+          `this program created: ${doubts.join("; ")}. If it is yours, set \`adoptExisting: true\` to take it; otherwise choose another slug.`,
+        { cause: failure },
+      );
+    }
+    if (failure.cause instanceof ConflictError && inputs.adoptExisting === true) return this.#adopt(inputs);
+    const unseen =
+      unreadable > 0
+        ? ` ${unreadable} tenant(s) with its name and plan could not be read by this token (reads are for users of a tenant), so it cannot tell whether one of them is it.`
+        : "";
+    const verdict =
+      failure.cause instanceof ConflictError
+        ? `An earlier attempt's answer was lost, but no tenant named ${JSON.stringify(body.name)} on plan ${JSON.stringify(body.plan)} that this token can read holds the slug.`
+        : unreadable > 0
+          ? ""
+          : "No tenant with its name and plan holds the slug afterwards: nothing was created.";
+    throw new Error(`${failure.message} ${verdict}${unseen}`.replace(/ +$/, ""), { cause: failure });
+  }
+
+  /** The tenant holding the slug, for a program that opted in with adoptExisting. */
+  async #adopt(inputs: TenantInputs): Promise<ApiTenant> {
+    const { tenant, unreadable } = await this.#call("create", inputs.slug, (client) =>
+      client.findTenantBySlug(inputs.slug, { prefer: (item) => item.name === inputs.name }),
+    );
+    if (tenant) return this.#adoptable(tenant, inputs);
+    const unseen = unreadable > 0 ? ` (${unreadable} tenant(s) could not be read by this token: reads are for users of a tenant)` : "";
+    throw new Error(
+      `Could not adopt CauseFlow tenant ${JSON.stringify(inputs.slug)}: the slug is taken, but by no tenant this token ` +
+        `can see and read${unseen}: another organization's, or one this token's user does not belong to; choose another slug.`,
+    );
+  }
+
+  /** The holder of the slug, if the program may take it over. */
+  #adoptable(holder: ApiTenant, inputs: TenantInputs): ApiTenant {
+    const reasons = adoptionConflicts(holder, inputs);
+    if (reasons.length > 0) throw new Error(`Could not adopt CauseFlow tenant ${JSON.stringify(inputs.slug)}: ${reasons.join("; ")}.`);
+    return holder;
+  }
+
+  /** CauseFlow has been seen to answer success and drop settings: a write is checked, not trusted. */
+  #verify(operation: Operation, slug: string, intended: Parameters<typeof unappliedFields>[0], actual: ApiTenant): void {
+    const unapplied = unappliedFields(intended, actual);
+    if (unapplied.length === 0) return;
+    throw new Error(
+      `Could not ${operation} CauseFlow tenant ${JSON.stringify(slug)}: CauseFlow answered success but did not apply ` +
+        `${unapplied.join(", ")} (it reports another value or none). Run \`pulumi up\` again; if it persists, contact CauseFlow support.`,
+    );
+  }
+
+  async #call<T>(operation: Operation, tenant: string, send: (client: CauseFlowClient) => Promise<T>): Promise<T> {
+    try {
+      return await send(this.#connect());
+    } catch (error) {
+      throw new Error(describeFailure(operation, JSON.stringify(tenant), error), { cause: error });
+    }
+  }
+
+  /** The configuration, resolved once; an invalid value fails every call, naming its key. */
+  #settings(): ProviderConfig {
+    this.#config ??= resolveConfig(this.#lookup, this.#env);
+    return this.#config;
+  }
+
+  #connect(): CauseFlowClient {
+    if (this.#client) return this.#client;
+    const config = this.#settings();
+    if (config.apiToken === undefined) throw new Error(missingTokenMessage());
+    // Loaded here, not at the top: a preview (check, diff) never reaches the API.
+    const { CauseFlowClient } = require("../client/client") as typeof import("../client/client");
+    this.#client = new CauseFlowClient({
+      baseUrl: config.apiUrl,
+      token: config.apiToken,
+      requestTimeoutMs: config.requestTimeoutMs,
+      retry: { maxAttempts: config.maxAttempts, retryTimeoutMs: config.retryTimeoutMs },
+    });
+    return this.#client;
+  }
+}
+
+/** The settings CauseFlow reports: the ones with a value. */
+function reportedSettings(tenant: ApiTenant): TenantInputs["settings"] {
+  return Object.fromEntries(Object.entries(tenant.settings ?? {}).filter(([, value]) => value !== null && value !== undefined));
+}
+
+/**
+ * The settings an import takes as the program's: those CauseFlow reports, but `autoRemediation`
+ * only when it is on. Off is every tenant's state until someone turns it on, so a program that
+ * never mentions it (a tenant moved from the dynamic resource, say) sees no change.
+ */
+function importedSettings(tenant: ApiTenant): TenantInputs["settings"] {
+  const { autoRemediation, ...others } = reportedSettings(tenant) ?? {};
+  return autoRemediation ? { ...others, autoRemediation } : others;
+}

@@ -1,9 +1,0 @@
-import { ProviderHost } from "../../engine/host";
-import { REPO_ROOT } from "./fixture";
-
-it("stops a host that was killed by a signal, and a second stop returns at once", async () => {
-  const host = await ProviderHost.start({ cwd: REPO_ROOT });
-  process.kill(host.pid!, "SIGKILL");
-  await host.stop();
-  await host.stop();
-});

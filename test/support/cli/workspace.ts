@@ -1,0 +1,276 @@
+/**
+ * The real Pulumi CLI for the end-to-end journeys (found by pinnedCli.ts), run on a local backend
+ * in a Pulumi home of its own, every run under lifeline so that nothing it starts (language hosts,
+ * plugins) outlives the test, even a test killed mid-run. Without a CLI the journeys skip (jest's
+ * global setup says which, and why, in one line); under CI=true a missing CLI fails them.
+ */
+import { execFile } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import type { RunningEmulator } from "../../../tools/emulator/server";
+import { CauseFlowClient } from "../../../provider/client/client";
+import { cli, cliMissing, REPO_ROOT, type PinnedCli } from "./pinnedCli";
+
+export { cli, describeWithCli, REPO_ROOT } from "./pinnedCli";
+
+export const TSC = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
+
+/** What a harness run printed, and its summary: the stack's outputs after an update, and the changes by kind. */
+export interface HarnessResult {
+  summary: { outputs?: Record<string, unknown>; changes: Record<string, number> };
+  printed: string;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A Pulumi home and a `file://` backend of their own, in a temporary folder, for one test file. */
+export class CliWorkspace {
+  readonly home: string;
+  /** A folder whose bin/pulumi is this CLI under lifeline, for the Automation API, which takes a root folder. */
+  readonly commandRoot: string;
+  /** The environment every `pulumi` runs with; a test may add to it before a run. */
+  readonly env: Record<string, string>;
+  readonly #cli: PinnedCli;
+
+  constructor(prefix: string) {
+    if (!cli) throw new Error(`no Pulumi CLI: ${cliMissing}`);
+    this.#cli = cli;
+    this.home = mkdtempSync(path.join(tmpdir(), prefix));
+    mkdirSync(path.join(this.home, "backend"));
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !/^(CAUSEFLOW_|PULUMI_)/.test(entry[0])),
+    );
+    this.env = {
+      ...inherited,
+      PATH: `${cli.bin}${path.delimiter}${process.env.PATH ?? ""}`,
+      PULUMI_HOME: path.join(this.home, ".pulumi"),
+      PULUMI_BACKEND_URL: `file://${path.join(this.home, "backend")}`,
+      PULUMI_CONFIG_PASSPHRASE: "causeflow-tests",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+    };
+    this.commandRoot = path.join(this.home, "cli");
+    mkdirSync(path.join(this.commandRoot, "bin"), { recursive: true });
+    const command = [cli.lifeline, cli.pulumi].filter(Boolean).map((part) => JSON.stringify(part)).join(" ");
+    writeFileSync(path.join(this.commandRoot, "bin", "pulumi"), `#!/bin/sh\nexec ${command} "$@"\n`, { mode: 0o755 });
+  }
+
+  /** The command line of `pulumi <args> --non-interactive`, under lifeline. */
+  command(args: string[]): { file: string; args: string[] } {
+    const [file, ...prefix] = this.#cli.lifeline ? [this.#cli.lifeline, this.#cli.pulumi] : [this.#cli.pulumi];
+    return { file, args: [...prefix, ...args, "--non-interactive"] };
+  }
+
+  /** Runs `pulumi <args> --non-interactive` in `cwd`; resolves with its exit code and output, whatever the code. */
+  run(cwd: string, args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
+    const command = this.command(args);
+    return new Promise((resolve) => {
+      execFile(
+        command.file,
+        command.args,
+        { cwd, env: { ...this.env, ...extraEnv }, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) || 1 : 0, stdout, stderr }),
+      );
+    });
+  }
+
+  /** Runs `pulumi <args>` and fails, with everything it printed, unless it exits 0. */
+  async pulumi(cwd: string, ...args: string[]): Promise<CliResult> {
+    const result = await this.run(cwd, args);
+    if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
+    return result;
+  }
+
+  /**
+   * A stack whose program runs in this process (the Automation API's inline program), driven by
+   * the same CLI: Pulumi's own language runtime server stands in for the nodejs language host,
+   * which is not published as a Go module. Its folder links the repository's node_modules, as a
+   * user's project has its own, so the engine's dynamic provider finds @pulumi/pulumi and
+   * @causeflow/pulumi there. Its config points at the emulator, its admin token a secret.
+   */
+  async inlineStack(project: string, stackName: string, program: PulumiFn, emulator: RunningEmulator): Promise<Stack> {
+    const workDir = path.join(this.home, project);
+    mkdirSync(workDir, { recursive: true });
+    try {
+      symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(workDir, "node_modules"));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const pulumiCommand = await PulumiCommand.get({ root: this.commandRoot, skipVersionCheck: true });
+    const stack = await LocalWorkspace.createOrSelectStack(
+      { projectName: project, stackName, program },
+      { workDir, pulumiHome: this.env.PULUMI_HOME, envVars: this.env, pulumiCommand },
+    );
+    await stack.setConfig("causeflow:apiUrl", { value: emulator.url });
+    await stack.setConfig("causeflow:apiToken", { value: emulator.adminToken, secret: true });
+    return stack;
+  }
+
+  /**
+   * A folder holding the plugin as `npm install -g @causeflow/pulumi` installs it, a link named
+   * pulumi-resource-causeflow to the package's bin entry: for a project's `plugins:` entry, or PATH.
+   */
+  pluginFolder(): string {
+    const folder = path.join(this.home, "plugin");
+    const { bin } = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { bin: Record<string, string> };
+    const entry = path.join(REPO_ROOT, bin["pulumi-resource-causeflow"]);
+    if (!existsSync(folder)) {
+      mkdirSync(folder);
+      chmodSync(entry, 0o755);
+      symlinkSync(entry, path.join(folder, "pulumi-resource-causeflow"));
+    }
+    return folder;
+  }
+
+  /**
+   * The plugin's SDKs for these languages, generated from the schema the CLI reads from the plugin
+   * (`pulumi package get-schema`), by tools/pulumi's gen-sdk (or, with a CLI from PATH, by
+   * `pulumi package gen-sdk`); in sdks/<language>.
+   */
+  async generatedSdks(...languages: string[]): Promise<string> {
+    const out = path.join(this.home, "sdks");
+    const schemaFile = path.join(this.home, "schema.json");
+    const { stdout } = await this.pulumi(this.home, "package", "get-schema", path.join(this.pluginFolder(), "pulumi-resource-causeflow"));
+    writeFileSync(schemaFile, stdout);
+    if (this.#cli.lifeline) {
+      await promisify(execFile)(path.join(this.#cli.bin, "gen-sdk"), [schemaFile, out, ...languages]);
+    } else {
+      // A CLI from PATH comes with its language hosts, which generate the SDKs themselves.
+      for (const language of languages) await this.pulumi(this.home, "package", "gen-sdk", schemaFile, "--language", language, "--out", out);
+    }
+    return out;
+  }
+
+  /**
+   * Runs a harness that drives a program of another language through the Automation API
+   * (python/run.py, go/main.go.tmpl) with `operation`, on the stack `project`/dev against
+   * `emulator`, the plugin on PATH; its last line is a JSON summary.
+   */
+  async runHarness(command: string, args: string[], project: string, emulator: RunningEmulator, env: Record<string, string> = {}): Promise<HarnessResult> {
+    const workDir = path.join(this.home, project);
+    mkdirSync(workDir, { recursive: true });
+    const { stdout, stderr } = await promisify(execFile)(command, args, {
+      env: {
+        ...this.env,
+        ...env,
+        PATH: `${this.pluginFolder()}${path.delimiter}${this.env.PATH}`,
+        PROJECT: project,
+        STACK: "dev",
+        WORK_DIR: workDir,
+        PULUMI_ROOT: this.commandRoot,
+        API_URL: emulator.url,
+        API_TOKEN: emulator.adminToken,
+      },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const lines = stdout.trimEnd().split("\n");
+    return { summary: JSON.parse(lines[lines.length - 1]), printed: `${stdout}\n${stderr}` };
+  }
+
+  /**
+   * A YAML project `name` in a folder of that name: Pulumi.yaml with a `plugins:` entry naming the
+   * plugin's folder, then `body` (config, resources, variables, outputs). Rewritten on each call.
+   */
+  yamlProject(name: string, body: string): string {
+    const dir = path.join(this.home, name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: yaml\nplugins:\n  providers:\n    - name: causeflow\n      path: ${this.pluginFolder()}\n${body}`);
+    return dir;
+  }
+
+  /** `pulumi stack init` in `cwd`, with the stack's config pointing at the emulator, its admin token a secret. */
+  async initStack(cwd: string, stack: string, emulator: RunningEmulator): Promise<void> {
+    await this.pulumi(cwd, "stack", "init", stack);
+    await this.pulumi(cwd, "config", "set", "causeflow:apiUrl", emulator.url);
+    await this.pulumi(cwd, "config", "set", "--secret", "causeflow:apiToken", emulator.adminToken);
+  }
+
+  /** Removes the folder; stacks go with their backend inside it. */
+  close(): void {
+    rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+/** The requests that write (POST, PATCH) the emulator received, oldest first. */
+export function writesTo(emulator: RunningEmulator): RunningEmulator["journal"] {
+  return emulator.journal.filter((entry) => entry.method !== "GET");
+}
+
+/** Everything a run printed, for assertions about what the user sees. */
+export function printed(result: { stdout: string; stderr: string }): string {
+  return `${result.stdout}\n${result.stderr}`;
+}
+
+/**
+ * A code sample of the README, the fenced block of `language` whose first line is `firstLine`
+ * (`# Python`, `// Go`): what the journeys run, so that what users copy is what was tested.
+ */
+export function readmeSample(language: string, firstLine: string): string {
+  const readme = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+  const start = readme.indexOf("```" + language + "\n" + firstLine + "\n");
+  if (start < 0) throw new Error(`README.md has no ${language} sample starting with ${JSON.stringify(firstLine)}`);
+  const body = readme.indexOf("\n", start) + 1;
+  return readme.slice(body, readme.indexOf("```", body));
+}
+
+/** A tenant made in CauseFlow outside any stack, as one a team made by hand before adopting Pulumi; its id. */
+export async function tenantMadeByHand(emulator: RunningEmulator, slug: string): Promise<string> {
+  const client = new CauseFlowClient({ baseUrl: emulator.url, token: emulator.adminToken });
+  try {
+    return (await client.createTenant({ name: "Legacy Inc", slug, ownerEmail: "it@legacy.example", plan: "business" })).tenantId;
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * A TypeScript program in a folder of its own, its node_modules linking the given packages:
+ * compiled with tsc (strict) against them, then run afresh at each operation (runFresh).
+ */
+export class TypeScriptProgram {
+  constructor(
+    readonly dir: string,
+    packages: Record<string, string>,
+  ) {
+    for (const [name, folder] of Object.entries(packages)) {
+      mkdirSync(path.dirname(path.join(dir, "node_modules", name)), { recursive: true });
+      symlinkSync(folder, path.join(dir, "node_modules", name));
+    }
+    writeFileSync(
+      path.join(dir, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "node16", moduleResolution: "node16", outDir: "bin", types: ["node"] }, files: ["index.ts"] }),
+    );
+  }
+
+  async compile(source: string): Promise<void> {
+    writeFileSync(path.join(this.dir, "index.ts"), source);
+    await promisify(execFile)(process.execPath, [TSC], { cwd: this.dir });
+  }
+
+  /** Runs the compiled program; its exports, which become the stack's outputs. */
+  run(): Record<string, unknown> {
+    return runFresh(path.join(this.dir, "bin", "index.js"));
+  }
+}
+
+/**
+ * Runs a compiled CommonJS program afresh, as the language host runs it at each operation: jest's
+ * module registry would hand back the first run's module, and with it the first run's resources.
+ * Its packages resolve from its own folder; a default-exported function is called, as the nodejs
+ * host calls it. Its exports, which become the stack's outputs.
+ */
+export function runFresh(entry: string): Record<string, unknown> {
+  const folder = path.dirname(entry);
+  const load = (id: string) => require(id.startsWith(".") ? path.resolve(folder, id) : require.resolve(id, { paths: [folder] }));
+  const module = { exports: {} as unknown };
+  new Function("require", "module", "exports", readFileSync(entry, "utf8"))(load, module, module.exports);
+  return typeof module.exports === "function" ? module.exports() : (module.exports as Record<string, unknown>);
+}

@@ -1,8 +1,9 @@
 /**
  * Journey 7: the policy pack in `pulumi preview --policy-pack`, through the real Pulumi CLI, on the
- * root program (getting-started) and on the fleet example: a mandatory violation fails the preview
- * with the policy's name and message in the CLI's output, before anything reaches CauseFlow, and a
- * `--policy-pack-config` file is honoured or, when the pack's schemas refuse it, refused.
+ * root program (getting-started), which passes it with its defaults, and on the fleet example: a
+ * mandatory violation fails the preview with the policy's name and message in the CLI's output,
+ * before anything reaches CauseFlow, and a `--policy-pack-config` file is honoured or, when the
+ * pack's schemas refuse it, refused.
  *
  * The nodejs language host, which starts a Node pack for the CLI, is not published as a Go module.
  * The CLI also starts an executable given as `--policy-pack` as the analyzer itself, so the pack
@@ -62,31 +63,40 @@ describeWithCli()("the policy pack in `pulumi preview --policy-pack`, through th
   });
 
   describe("on the root program", () => {
-    let stack: Stack;
-    beforeAll(async () => {
-      stack = await stackOf("getting-started", "dev", compiledProgram("getting-started"));
-    }, 120_000);
-
-    it("fails the preview of its tenant, a region without a role, naming the policy and the tenant, before any request", async () => {
+    it("passes with the pack's defaults, before any request", async () => {
+      const stack = await stackOf("getting-started", "dev", compiledProgram("getting-started"));
       const { failed, output } = await preview(stack);
-      expect(failed).toBe(true);
-      expect(output).toContain("causeflow-aws-settings-complete");
-      expect(output).toContain('CauseFlow tenant "getting-started-dev"');
-      expect(output).toContain("settings sets awsRegion");
+      expect({ failed, output }).toEqual({ failed: false, output: expect.stringContaining("causeflow-guardrails") });
       expect(emulator.journal).toEqual([]);
     }, 300_000);
 
-    it("passes with that policy made advisory by --policy-pack-config, and still shows it", async () => {
-      const { failed, output } = await preview(stack, { "causeflow-aws-settings-complete": "advisory" });
-      expect(failed).toBe(false);
-      expect(output).toContain("causeflow-aws-settings-complete");
-    }, 300_000);
+    describe("in a production stack, where its tenant is not protected", () => {
+      let production: Stack;
+      beforeAll(async () => {
+        production = await stackOf("getting-started", "prod", compiledProgram("getting-started"));
+      }, 120_000);
 
-    it("refuses a config file the pack's schemas do not allow, naming the policy", async () => {
-      const { failed, output } = await preview(stack, { "causeflow-allowed-plans": { allowedPlans: ["gold"] } });
-      expect(failed).toBe(true);
-      expect(output).toContain("causeflow-allowed-plans");
-    }, 300_000);
+      it("fails the preview, naming the policy and the tenant, before any request", async () => {
+        const { failed, output } = await preview(production);
+        expect(failed).toBe(true);
+        expect(output).toContain("causeflow-production-protected");
+        expect(output).toContain('CauseFlow tenant "getting-started-prod"');
+        expect(output).toContain("the resource option protect is not set");
+        expect(emulator.journal).toEqual([]);
+      }, 300_000);
+
+      it("passes with that policy made advisory by --policy-pack-config, and still shows it", async () => {
+        const { failed, output } = await preview(production, { "causeflow-production-protected": "advisory" });
+        expect(failed).toBe(false);
+        expect(output).toContain("causeflow-production-protected");
+      }, 300_000);
+
+      it("refuses a config file the pack's schemas do not allow, naming the policy", async () => {
+        const { failed, output } = await preview(production, { "causeflow-allowed-plans": { allowedPlans: ["gold"] } });
+        expect(failed).toBe(true);
+        expect(output).toContain("causeflow-allowed-plans");
+      }, 300_000);
+    });
   });
 
   describe("on the fleet example", () => {

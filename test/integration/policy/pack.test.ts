@@ -25,7 +25,7 @@ const { version } = JSON.parse(readFileSync(path.join(PACK_DIR, "package.json"),
 
 const analyzer = analyzerForThisFile();
 
-/** A tenant in the shape of the root program's (examples/typescript/getting-started): a region, and no role. */
+/** A tenant with a region, and neither the role nor the external ID that must come with it. */
 const regionOnly = { name: "Getting Started", slug: "getting-started-dev", ownerEmail: "owner@example.com", settings: { awsRegion: "us-east-1" } };
 
 /** A resource whose output `value` the preview does not know. */
@@ -170,7 +170,7 @@ describe.each(FORMS)("%s tenants", (form: Form) => {
     expect(unknown[0].message).toContain("settings.awsRoleArn is not known until the update runs (a role this stack creates, say)");
   });
 
-  it("AWS settings: a region without the role and the external ID, as the root program's tenant has it, is refused", async () => {
+  it("AWS settings: a region without the role and the external ID is refused", async () => {
     const { analyze } = await analyzer().preview(await runAs(form, () => void new causeflow.Tenant("getting-started", regionOnly)));
     expect(summary(analyze)).toEqual(["mandatory causeflow-aws-settings-complete getting-started"]);
     expect(analyze[0].message).toContain("settings sets awsRegion but not awsRoleArn and awsExternalId");

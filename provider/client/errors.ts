@@ -1,7 +1,8 @@
 /**
  * Errors of the tenant API client, in the manner of well-kept API SDKs: one base class,
  * `APIError` carrying status, code, message and request id, one subclass per status family,
- * and connection errors carrying their cause. The mapping from status to class lives here only.
+ * and connection errors carrying their cause. The mapping from status to class lives here only;
+ * what a failure means to a Pulumi user is worded in provider/core/messages.ts.
  */
 export class CauseFlowError extends Error {
   override name = "CauseFlowError";
@@ -143,85 +144,9 @@ function summarize(text: string): string {
   return oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine;
 }
 
-export type Operation = "create" | "read" | "update";
-
-/**
- * The message for a failed provider operation: what failed, for which tenant, what the API
- * said, and what to do next. Each remedy is written once, here.
- */
-export function describeFailure(operation: Operation, tenant: string, error: unknown): string {
-  const what = `Could not ${operation} CauseFlow tenant ${tenant}`;
-  if (!(error instanceof CauseFlowError)) return `${what}: ${error instanceof Error ? error.message : String(error)}`;
-  return `${what}: ${error.message}. ${remedy(operation, tenant, error)}`.trim();
-}
-
-function remedy(operation: Operation, tenant: string, error: CauseFlowError): string {
-  if (error instanceof AuthenticationError) {
-    return (
-      "The API token is missing, expired or invalid: set a valid one with " +
-      "`pulumi config set --secret causeflow:apiToken <token>` or the CAUSEFLOW_API_TOKEN environment variable."
-    );
-  }
-  if (error instanceof PermissionDeniedError) {
-    if (error.request?.method === "GET") {
-      return (
-        "Reading a tenant needs the token of a user of that tenant (CauseFlow lets only its own users read it; " +
-        "the admin role, which creates and updates tenants, is not enough): use such a user's token for `pulumi refresh`."
-      );
-    }
-    return (
-      "Creating and updating tenants needs the token of a CauseFlow user with the admin role; " +
-      "member users and API keys (cflo_…) cannot manage tenants."
-    );
-  }
-  if (error instanceof ConflictError) {
-    return (
-      `The slug ${tenant} is already taken: slugs are unique across CauseFlow. Choose another slug, or, ` +
-      `if that tenant is yours, set \`adoptExisting: true\` on the Tenant to bring it under management.`
-    );
-  }
-  if (error instanceof NotFoundError && operation === "update") {
-    return "The tenant no longer exists in CauseFlow: run `pulumi refresh` to drop it from the stack, then `pulumi up` to create it again.";
-  }
-  if (error instanceof BadRequestError) {
-    const details = error.details ? ` Details: ${JSON.stringify(error.details)}.` : "";
-    return `The API rejected the tenant's values; correct them in the program.${details}`;
-  }
-  if (error instanceof RateLimitError) {
-    return "The API's rate limit held for the whole retry budget: run again later, or raise causeflow:maxAttempts and causeflow:retryTimeout.";
-  }
-  if (error instanceof InternalServerError || error instanceof APIConnectionError) {
-    return "The API could not be reached or failed; check causeflow:apiUrl and try again later.";
-  }
-  return "";
-}
-
 /**
  * What the tenant list answered when asked whether a base URL serves the tenant API. `definite`
  * when the answer says it does not (a 404, a body that is no tenant list); otherwise (a 5xx, a
  * refused token) it could not be told.
  */
 export type TenantApiProbe = { serves: true } | { serves: false; definite: boolean; request: FailedRequest; answer: string };
-
-/**
- * The message for a refresh that met a 404 it cannot trust: the tenant stays in the stack, and
- * the user learns which URL answered what, and what to check. `probe` is the tenant list's answer
- * when the 404 itself was the API's `not_found`.
- */
-export function describeUntrustedNotFound(
-  tenant: string,
-  tenantId: string,
-  error: NotFoundError,
-  probe?: Extract<TenantApiProbe, { serves: false }>,
-): string {
-  const called = error.request ? `${error.request.method} ${error.request.url}` : `the read of ${tenantId}`;
-  const verdict = probe?.definite ? "so this URL does not serve the CauseFlow tenant API" : "so it cannot be told whether this URL serves the CauseFlow tenant API";
-  const why = probe
-    ? `but ${probe.request.method} ${probe.request.url} (the tenant list) answered ${probe.answer}, ${verdict}`
-    : "which is not the tenant API's own answer that a tenant does not exist (a JSON error body with the code not_found)";
-  return (
-    `Could not read CauseFlow tenant ${tenant} (${tenantId}): ${called} answered ${error.message}, ${why}. ` +
-    `The tenant stays in the stack. Check causeflow:apiUrl (or CAUSEFLOW_API_URL): it must be the API's base URL, ` +
-    `such as https://api.causeflow.ai, without /v1; and check any proxy between this machine and CauseFlow.`
-  );
-}

@@ -5,7 +5,6 @@
 import type { z } from "zod";
 import type { CreateTenantBody, UpdateTenantBody } from "../client/client";
 import {
-  AUTO_REMEDIATION_CAUTION,
   DEFAULT_PLAN,
   EMAIL_PATTERN,
   EXTERNAL_ID_PATTERN,
@@ -20,6 +19,7 @@ import {
   SLUG_PATTERN,
   UNKNOWN_VALUE,
 } from "./tenantRules";
+import { adoption, provenanceDoubt, warnings } from "./messages";
 import type { ApiTenant, TenantInputs, TenantOutputs, TenantSettings } from "./tenantSchema";
 
 export interface CheckFailure {
@@ -305,33 +305,23 @@ export const CREATION_TIME_ALLOWANCE_MS = 10_000;
  */
 export function provenanceDoubts(sent: CreateTenantBody, found: ApiTenant, firstSentAtServerMs: number): string[] {
   const doubts: string[] = [];
-  if (found.name !== sent.name) doubts.push(`its name is ${JSON.stringify(found.name)}, not ${JSON.stringify(sent.name)}`);
-  if (found.plan !== (sent.plan ?? DEFAULT_PLAN)) doubts.push(`its plan is ${JSON.stringify(found.plan)}, not ${JSON.stringify(sent.plan ?? DEFAULT_PLAN)}`);
+  if (found.name !== sent.name) doubts.push(provenanceDoubt.name(found.name, sent.name));
+  if (found.plan !== (sent.plan ?? DEFAULT_PLAN)) doubts.push(provenanceDoubt.plan(found.plan, sent.plan ?? DEFAULT_PLAN));
   for (const [key, value] of Object.entries(sent.settings ?? {})) {
     const reported = own(found.settings, key);
-    if (reported !== undefined && reported !== null && reported !== value) doubts.push(`its settings.${key} differs from the one sent`);
+    if (reported !== undefined && reported !== null && reported !== value) doubts.push(provenanceDoubt.setting(key));
   }
   const createdAt = Date.parse(found.createdAt);
-  if (!Number.isFinite(createdAt)) doubts.push(`its creation time ${JSON.stringify(found.createdAt)} cannot be read`);
-  else if (createdAt < firstSentAtServerMs - CREATION_TIME_ALLOWANCE_MS) {
-    doubts.push(`it was created at ${found.createdAt}, before this program's first POST left (${new Date(firstSentAtServerMs).toISOString()} on CauseFlow's clock)`);
-  }
+  if (!Number.isFinite(createdAt)) doubts.push(provenanceDoubt.unreadableCreationTime(found.createdAt));
+  else if (createdAt < firstSentAtServerMs - CREATION_TIME_ALLOWANCE_MS) doubts.push(provenanceDoubt.createdBefore(found.createdAt, firstSentAtServerMs));
   return doubts;
 }
 
 /** Why an existing tenant cannot be adopted for these inputs; empty when it can. */
 export function adoptionConflicts(existing: ApiTenant, inputs: TenantInputs): string[] {
   if (existing.plan === inputs.plan) return [];
-  if (!(PLANS as readonly string[]).includes(existing.plan)) {
-    return [
-      `tenant ${existing.tenantId} with slug ${JSON.stringify(existing.slug)} is on plan ${JSON.stringify(existing.plan)}, ` +
-        `which is not one a program can declare (${PLANS.join(", ")}), so it cannot be adopted`,
-    ];
-  }
-  return [
-    `tenant ${existing.tenantId} with slug ${JSON.stringify(existing.slug)} is on plan ${JSON.stringify(existing.plan)} in CauseFlow, ` +
-      `but the program says ${JSON.stringify(inputs.plan)}, and the API cannot change a plan: set plan to ${JSON.stringify(existing.plan)} to adopt it`,
-  ];
+  if (!(PLANS as readonly string[]).includes(existing.plan)) return [adoption.planNotDeclarable(existing.tenantId, existing.slug, existing.plan)];
+  return [adoption.otherPlan(existing.tenantId, existing.slug, existing.plan, inputs.plan)];
 }
 
 /** Cautions a reviewer must see in a preview, decided from data; the provider prints them. */
@@ -339,11 +329,8 @@ export const previewWarnings = {
   /** When the slug changes: the old tenant stays in CauseFlow, no longer managed. */
   replacement(id: string, olds: Props, news: Props): string | undefined {
     if (own(olds, "slug") === own(news, "slug")) return undefined;
-    const next = own(news, "slug") === UNKNOWN_VALUE ? "a value known after apply" : JSON.stringify(own(news, "slug"));
-    return (
-      `changing the slug of CauseFlow tenant ${JSON.stringify(own(olds, "slug"))} (${id}) to ${next} replaces it: ` +
-      `a new tenant is created, and the old one stays in CauseFlow, no longer managed by this stack, because the API cannot delete tenants.`
-    );
+    const next = own(news, "slug");
+    return warnings.replacement(own(olds, "slug"), id, next === UNKNOWN_VALUE ? undefined : next);
   },
   /** When autoRemediation goes on, or may (its value, or the whole settings, not known yet): the caution from the API reference. */
   autoRemediation(olds: Props, news: Props): string | undefined {
@@ -351,24 +338,16 @@ export const previewWarnings = {
     const value = settings === UNKNOWN_VALUE ? UNKNOWN_VALUE : own(settings, "autoRemediation");
     if (value !== true && value !== UNKNOWN_VALUE) return undefined;
     if (own(own(olds, "settings"), "autoRemediation") === true) return undefined;
-    const tenant = JSON.stringify(own(news, "slug"));
+    const slug = own(news, "slug");
+    if (value === UNKNOWN_VALUE) return warnings.autoRemediation(slug, settings === UNKNOWN_VALUE ? "settings-unknown" : "value-unknown");
     // A replacement is checked with no old inputs, as a creation: it is a new tenant either way.
-    const creating = own(olds, "slug") === undefined;
-    const caution = `The API reference warns: "${AUTO_REMEDIATION_CAUTION}"`;
-    if (value === UNKNOWN_VALUE) {
-      const unknown = settings === UNKNOWN_VALUE ? "its settings are" : "the value is";
-      return `autoRemediation may turn on for CauseFlow tenant ${tenant}: ${unknown} not known until the update runs. ${caution}`;
-    }
-    return `${creating ? `CauseFlow tenant ${tenant} is created with autoRemediation on` : `autoRemediation turns on for CauseFlow tenant ${tenant}`}. ${caution}`;
+    return warnings.autoRemediation(slug, own(olds, "slug") === undefined ? "created-on" : "turns-on");
   },
 };
 
 /** When a tenant leaves the stack: it stays in CauseFlow, which cannot delete tenants. */
 export function removalWarning(id: string, outputs: Props): string {
-  return (
-    `CauseFlow tenant ${JSON.stringify(own(outputs, "slug"))} (${id}) was removed from the Pulumi stack but still exists ` +
-    `in CauseFlow: the API has no way to delete a tenant. Suspend or remove it from the CauseFlow dashboard if it is no longer needed.`
-  );
+  return warnings.removal(own(outputs, "slug"), id);
 }
 
 /**

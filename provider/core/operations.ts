@@ -1,20 +1,13 @@
 /**
  * The tenant operations, as both hosts serve them: the dynamic provider (`tenantProvider.ts`) and
- * the plugin (`plugin/`). Each is a decision from ./plan and the client calls it needs; the hosts
- * add only their wire formats, and print or log the warnings returned here.
+ * the plugin (`plugin/`). Each is a decision from ./decisions and the client calls it needs; the
+ * hosts add only their wire formats, and print or log the warnings returned here. The client's
+ * typed errors are handled here as they come, and worded for the user (./messages) once, where an
+ * operation gives up.
  */
 import type { CauseFlowClient, CreateTenantBody, SlugSearchResult } from "../client/client";
 import { missingTokenMessage, resolveConfig, type ConfigLookup, type ProviderConfig } from "./config";
-import {
-  ConflictError,
-  describeFailure,
-  describeUntrustedNotFound,
-  isTenantNotFound,
-  NotFoundError,
-  PermissionDeniedError,
-  type CauseFlowError,
-  type Operation,
-} from "../client/errors";
+import { CauseFlowError, ConflictError, isTenantNotFound, NotFoundError, PermissionDeniedError } from "../client/errors";
 import {
   adoptionConflicts,
   checkTenant,
@@ -31,15 +24,18 @@ import {
   type TenantChanges,
 } from "./decisions";
 import type { ApiTenant, TenantInputs, TenantOutputs } from "./tenantSchema";
-import type { Props } from "./tenantRules";
+import * as messages from "./messages";
+import { DEFAULT_PLAN, type Props } from "./tenantRules";
 
+/** A failure already worded for the user (./messages): it reaches the hosts as it is. */
+class WordedFailure extends Error {}
 
 /**
  * The tenant exists but is not yet as the program says (a step after the POST failed, or
  * CauseFlow did not apply a field). Hosts hand it to the engine as ErrorResourceInitFailed: the
  * id and outputs are recorded, and the next `up` carries on.
  */
-export class PartialFailure extends Error {
+export class PartialFailure extends WordedFailure {
   constructor(
     message: string,
     readonly id: string,
@@ -106,31 +102,31 @@ export class Tenants {
    */
   async create(inputs: TenantInputs): Promise<{ id: string; outputs: TenantOutputs }> {
     const body = planCreate(inputs);
-    const created = await this.#createOrFind(inputs, body);
+    const created = await this.#createOrFind(inputs, body).catch(worded("create", inputs.slug));
     // From here on the tenant exists: any failure is partial, so the engine records it. Settings
     // not yet read back count as missing, so that the next `up` sends them again.
     let known: ApiTenant = { ...created, settings: created.settings ?? {} };
     const managed = { ownerEmail: inputs.ownerEmail, settings: inputs.settings };
+    const partial = (reason: string) => new PartialFailure(messages.partiallyCreated(reason, known.tenantId), known.tenantId, toOutputs(known, managed));
     try {
+      const client = this.#connect();
       // POST answers without settings; read them back to see what was stored. A token that may
       // not read the tenant (reads are for its users) PATCHes every setting instead, and the
       // PATCH's answer, which carries the settings, is what gets verified.
       if (!created.settings && body.settings) {
-        known = await this.#call("create", inputs.slug, (c) => c.getTenant(created.tenantId)).catch((error: Error) => {
-          if (error.cause instanceof PermissionDeniedError) return known;
+        known = await client.getTenant(created.tenantId).catch((error: unknown) => {
+          if (error instanceof PermissionDeniedError) return known;
           throw error;
         });
       }
       const patch = planPatch(toOutputs(known, managed), inputs);
-      if (Object.keys(patch).length > 0) known = await this.#call("create", inputs.slug, (c) => c.updateTenant(known.tenantId, patch));
-      this.#verify("create", inputs.slug, inputs, known);
-      return { id: known.tenantId, outputs: toOutputs(known, managed) };
+      if (Object.keys(patch).length > 0) known = await client.updateTenant(known.tenantId, patch);
     } catch (error) {
-      const message =
-        `${(error as Error).message} The tenant ${known.tenantId} exists and is recorded in the stack as CauseFlow reports it; ` +
-        `the next \`pulumi up\` applies the remaining changes.`;
-      throw new PartialFailure(message, known.tenantId, toOutputs(known, managed));
+      throw partial(messages.failedCall("create", inputs.slug, error));
     }
+    const unapplied = unappliedFields(inputs, known);
+    if (unapplied.length > 0) throw partial(messages.notApplied("create", inputs.slug, unapplied));
+    return { id: known.tenantId, outputs: toOutputs(known, managed) };
   }
 
   /**
@@ -139,16 +135,15 @@ export class Tenants {
    * fails and says where to look. An import takes every setting CauseFlow reports as managed.
    */
   async read(id: string, old?: TenantOutputs): Promise<Refreshed | undefined> {
-    const tenantLabel = JSON.stringify(old?.slug ?? id);
+    const label = old?.slug ?? id;
     let tenant;
     try {
-      tenant = await this.#call("read", old?.slug ?? id, (client) => client.getTenant(id));
+      tenant = await this.#connect().getTenant(id);
     } catch (error) {
-      const cause = (error as Error).cause;
-      if (!(cause instanceof NotFoundError)) throw error;
-      const probe = isTenantNotFound(cause) ? await this.#connect().probeTenantApi() : undefined;
+      if (!(error instanceof NotFoundError)) throw worded("read", label)(error);
+      const probe = isTenantNotFound(error) ? await this.#connect().probeTenantApi() : undefined;
       if (probe?.serves) return undefined;
-      throw new Error(describeUntrustedNotFound(tenantLabel, id, cause, probe), { cause });
+      throw new WordedFailure(messages.untrustedNotFound(label, id, error, probe), { cause: error });
     }
     const outputs = toOutputs(tenant, { ownerEmail: old?.ownerEmail, settings: old ? old.settings : importedSettings(tenant) });
     return { outputs, inputs: inputsFromOutputs(outputs) };
@@ -157,15 +152,11 @@ export class Tenants {
   /** PATCHes what changed, and verifies that CauseFlow applied it. */
   async update(id: string, olds: Props, inputs: TenantInputs): Promise<TenantOutputs> {
     const body = planPatch(olds, inputs);
-    const tenant = await this.#call("update", inputs.slug, (client) =>
-      Object.keys(body).length === 0 ? client.getTenant(id) : client.updateTenant(id, body),
-    );
+    const client = this.#connect();
+    const tenant = await (Object.keys(body).length === 0 ? client.getTenant(id) : client.updateTenant(id, body)).catch(worded("update", inputs.slug));
     const outputs = toOutputs(tenant, { ownerEmail: inputs.ownerEmail, settings: inputs.settings });
-    try {
-      this.#verify("update", inputs.slug, { name: inputs.name, settings: inputs.settings }, tenant);
-    } catch (error) {
-      throw new PartialFailure(`${(error as Error).message} The stack records the tenant as CauseFlow reports it.`, id, outputs);
-    }
+    const unapplied = unappliedFields({ name: inputs.name, settings: inputs.settings }, tenant);
+    if (unapplied.length > 0) throw new PartialFailure(messages.partiallyUpdated(messages.notApplied("update", inputs.slug, unapplied)), id, outputs);
     return outputs;
   }
 
@@ -177,13 +168,13 @@ export class Tenants {
   /** A tenant as CauseFlow reports it, every setting included: by id, or by slug (a listing and reads). */
   async find(query: TenantQuery): Promise<TenantOutputs> {
     const label = "tenantId" in query ? query.tenantId : query.slug;
-    const tenant = await this.#call("read", label, async (client) => {
+    const client = this.#connect();
+    const tenant = await (async () => {
       if ("tenantId" in query) return client.getTenant(query.tenantId);
       const { tenant: found, unreadable } = await client.findTenantBySlug(query.slug);
       if (found) return found;
-      const unseen = unreadable > 0 ? ` (${unreadable} could not be read: reads are for users of a tenant)` : "";
-      throw new Error(`no tenant this token can see and read holds slug ${JSON.stringify(query.slug)}${unseen}`);
-    });
+      throw new Error(messages.noTenantWithSlug(query.slug, unreadable));
+    })().catch(worded("read", label));
     return toOutputs(tenant, { ownerEmail: undefined, settings: reportedSettings(tenant) });
   }
 
@@ -195,13 +186,13 @@ export class Tenants {
    * tenant, never one that is not recorded, never another program's without its opt-in.
    */
   async #createOrFind(inputs: TenantInputs, body: CreateTenantBody): Promise<ApiTenant> {
+    const client = this.#connect();
     const firstSentAt = Date.now();
     try {
-      return await this.#call("create", inputs.slug, (client) => client.createTenant(body));
+      return await client.createTenant(body);
     } catch (error) {
-      const cause = (error as Error).cause as CauseFlowError | undefined;
-      if (cause?.unknownOutcome) return this.#findLostTenant(inputs, body, firstSentAt, error as Error);
-      if (cause instanceof ConflictError && inputs.adoptExisting === true) return this.#adopt(inputs);
+      if (error instanceof CauseFlowError && error.unknownOutcome) return this.#findLostTenant(inputs, body, firstSentAt, error);
+      if (error instanceof ConflictError && inputs.adoptExisting === true) return this.#adopt(inputs);
       throw error;
     }
   }
@@ -211,83 +202,41 @@ export class Tenants {
    * name and plan sent (list items carry both, so usually one is read), and taken only when
    * `provenanceDoubts` finds nothing against it.
    */
-  async #findLostTenant(inputs: TenantInputs, body: CreateTenantBody, firstSentAt: number, failure: Error): Promise<ApiTenant> {
+  async #findLostTenant(inputs: TenantInputs, body: CreateTenantBody, firstSentAt: number, failure: CauseFlowError): Promise<ApiTenant> {
     const client = this.#connect();
-    const slug = JSON.stringify(inputs.slug);
+    const failed = messages.failedCall("create", inputs.slug, failure);
     let found: SlugSearchResult;
     try {
       found = await client.findTenantBySlug(inputs.slug, {
         only: (item) => item.name === body.name && (item.plan === undefined || item.plan === body.plan),
       });
     } catch (error) {
-      throw new Error(
-        `${failure.message} An answer was lost, and looking for the tenant failed too (${(error as Error).message}), so a tenant ` +
-          `may exist under slug ${slug}. Run \`pulumi up\` again; if the slug is then reported taken by a tenant you recognise as ` +
-          `this one, set \`adoptExisting: true\` to take it.`,
-        { cause: error },
-      );
+      throw new WordedFailure(messages.lostAnswer.searchFailed(failed, inputs.slug, error), { cause: error });
     }
     const { tenant, unreadable } = found;
     if (tenant) {
       const doubts = provenanceDoubts(body, tenant, client.toServerTime(firstSentAt));
       if (doubts.length === 0) return tenant;
       if (inputs.adoptExisting === true) return this.#adoptable(tenant, inputs);
-      throw new Error(
-        `${failure.message} An answer was lost, and tenant ${tenant.tenantId} now holds the slug, but it is not provably the one ` +
-          `this program created: ${doubts.join("; ")}. If it is yours, set \`adoptExisting: true\` to take it; otherwise choose another slug.`,
-        { cause: failure },
-      );
+      throw new WordedFailure(messages.lostAnswer.notProvablyOurs(failed, tenant.tenantId, doubts), { cause: failure });
     }
-    if (failure.cause instanceof ConflictError && inputs.adoptExisting === true) return this.#adopt(inputs);
-    const unseen =
-      unreadable > 0
-        ? ` ${unreadable} tenant(s) with its name and plan could not be read by this token (reads are for users of a tenant), so it cannot tell whether one of them is it.`
-        : "";
-    const verdict =
-      failure.cause instanceof ConflictError
-        ? `An earlier attempt's answer was lost, but no tenant named ${JSON.stringify(body.name)} on plan ${JSON.stringify(body.plan)} that this token can read holds the slug.`
-        : unreadable > 0
-          ? ""
-          : "No tenant with its name and plan holds the slug afterwards: nothing was created.";
-    throw new Error(`${failure.message} ${verdict}${unseen}`.replace(/ +$/, ""), { cause: failure });
+    const conflict = failure instanceof ConflictError;
+    if (conflict && inputs.adoptExisting === true) return this.#adopt(inputs);
+    throw new WordedFailure(messages.lostAnswer.notFound(failed, { name: body.name, plan: body.plan ?? DEFAULT_PLAN }, conflict, unreadable), { cause: failure });
   }
 
   /** The tenant holding the slug, for a program that opted in with adoptExisting. */
   async #adopt(inputs: TenantInputs): Promise<ApiTenant> {
-    const { tenant, unreadable } = await this.#call("create", inputs.slug, (client) =>
-      client.findTenantBySlug(inputs.slug, { prefer: (item) => item.name === inputs.name }),
-    );
+    const { tenant, unreadable } = await this.#connect().findTenantBySlug(inputs.slug, { prefer: (item) => item.name === inputs.name });
     if (tenant) return this.#adoptable(tenant, inputs);
-    const unseen = unreadable > 0 ? ` (${unreadable} tenant(s) could not be read by this token: reads are for users of a tenant)` : "";
-    throw new Error(
-      `Could not adopt CauseFlow tenant ${JSON.stringify(inputs.slug)}: the slug is taken, but by no tenant this token ` +
-        `can see and read${unseen}: another organization's, or one this token's user does not belong to; choose another slug.`,
-    );
+    throw new WordedFailure(messages.adoption.noReadableHolder(inputs.slug, unreadable));
   }
 
   /** The holder of the slug, if the program may take it over. */
   #adoptable(holder: ApiTenant, inputs: TenantInputs): ApiTenant {
     const reasons = adoptionConflicts(holder, inputs);
-    if (reasons.length > 0) throw new Error(`Could not adopt CauseFlow tenant ${JSON.stringify(inputs.slug)}: ${reasons.join("; ")}.`);
+    if (reasons.length > 0) throw new WordedFailure(messages.adoption.refused(inputs.slug, reasons));
     return holder;
-  }
-
-  /** CauseFlow has been seen to answer success and drop settings: a write is checked, not trusted. */
-  #verify(operation: Operation, slug: string, intended: Parameters<typeof unappliedFields>[0], actual: ApiTenant): void {
-    const unapplied = unappliedFields(intended, actual);
-    if (unapplied.length === 0) return;
-    throw new Error(
-      `Could not ${operation} CauseFlow tenant ${JSON.stringify(slug)}: CauseFlow answered success but did not apply ` +
-        `${unapplied.join(", ")} (it reports another value or none). Run \`pulumi up\` again; if it persists, contact CauseFlow support.`,
-    );
-  }
-
-  async #call<T>(operation: Operation, tenant: string, send: (client: CauseFlowClient) => Promise<T>): Promise<T> {
-    try {
-      return await send(this.#connect());
-    } catch (error) {
-      throw new Error(describeFailure(operation, JSON.stringify(tenant), error), { cause: error });
-    }
   }
 
   /** The configuration, resolved once; an invalid value fails every call, naming its key. */
@@ -325,4 +274,12 @@ function reportedSettings(tenant: ApiTenant): TenantInputs["settings"] {
 function importedSettings(tenant: ApiTenant): TenantInputs["settings"] {
   const { autoRemediation, ...others } = reportedSettings(tenant) ?? {};
   return autoRemediation ? { ...others, autoRemediation } : others;
+}
+
+/** Words a failure for the user, once, where the operation gives up; one already worded passes as it is. */
+function worded(operation: messages.Operation, tenant: string): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof WordedFailure) throw error;
+    throw new WordedFailure(messages.failedCall(operation, tenant, error), { cause: error });
+  };
 }

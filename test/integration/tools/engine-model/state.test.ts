@@ -56,7 +56,7 @@ describe("a stack moved to another checkout, after an upgrade of the package", (
       writeFileSync(target, text.replace(from, to));
     };
     upgrade("core/decisions.js", "status: tenant.status,", 'status: tenant.status + " (read by v2)",');
-    upgrade("core/decisions.js", "was removed from the Pulumi stack", "was removed (by v2) from the Pulumi stack");
+    upgrade("core/messages.js", "was removed from the Pulumi stack", "was removed (by v2) from the Pulumi stack");
 
     const host = await ProviderHost.start({ cwd: program });
     try {

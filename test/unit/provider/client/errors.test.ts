@@ -1,5 +1,4 @@
 import {
-  APIConnectionError,
   APIError,
   AuthenticationError,
   BadRequestError,
@@ -8,7 +7,6 @@ import {
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
-  describeFailure,
 } from "../../../../provider/client/errors";
 
 describe("APIError.fromResponse", () => {
@@ -43,33 +41,5 @@ describe("APIError.fromResponse", () => {
   it("summarizes an HTML error page from a proxy", () => {
     const error = APIError.fromResponse(502, "<html><body><h1>502 Bad Gateway</h1></body></html>", undefined);
     expect(error.apiMessage).toBe("502 Bad Gateway");
-  });
-});
-
-describe("describeFailure", () => {
-  const api = (status: number, code: string) => APIError.fromResponse(status, { error: code, message: "m" }, "req_9");
-
-  it("names the operation, the tenant, the status, the code and the request id", () => {
-    const text = describeFailure("create", '"acme"', api(409, "slug_conflict"));
-    expect(text).toMatch(/^Could not create CauseFlow tenant "acme": HTTP 409 slug_conflict m \(request req_9\)\./);
-    expect(text).toMatch(/slug "acme" is already taken/);
-  });
-
-  it.each([
-    [401, "unauthorized", /pulumi config set --secret causeflow:apiToken/],
-    [403, "forbidden", /admin role; member users and API keys \(cflo_…\) cannot manage tenants/],
-    [429, "rate_limit_exceeded", /causeflow:maxAttempts/],
-    [503, "service_unavailable", /try again later/],
-  ])("tells what to do about %i", (status, code, remedy) => {
-    expect(describeFailure("update", '"acme"', api(status, code))).toMatch(remedy);
-  });
-
-  it("tells how to recover from a tenant deleted behind Pulumi's back", () => {
-    expect(describeFailure("update", '"acme"', api(404, "not_found"))).toMatch(/pulumi refresh/);
-  });
-
-  it("describes connection failures and foreign errors", () => {
-    expect(describeFailure("read", '"a"', new APIConnectionError("request to http://x failed (ECONNREFUSED)", "ECONNREFUSED"))).toMatch(/ECONNREFUSED\)\. The API could not be reached/);
-    expect(describeFailure("read", '"a"', new Error("boom"))).toBe('Could not read CauseFlow tenant "a": boom');
   });
 });

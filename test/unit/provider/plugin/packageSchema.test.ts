@@ -6,6 +6,7 @@ import { PACKAGE_NAME, SETTINGS, SETTING_NAMES } from "../../../../provider/core
 import { diffTenant } from "../../../../provider/core/decisions";
 import { DEFAULT_PLAN, GET_TENANT, GET_TENANT_LOOKUPS, PLANS, PLUGIN_TENANT_TYPE, REPLACING_INPUTS, SETTING_KEYS } from "../../../../provider/core/tenantRules";
 import { packageSchema, type PackageSpec, type PropertySpec } from "../../../../provider/plugin/packageSchema";
+import { SCHEMA_FILE, schemaText } from "../../../../tools/schema";
 import {
   TENANT_OUTPUT_DESCRIPTIONS,
   TENANT_OUTPUT_KEYS,
@@ -293,4 +294,11 @@ it("never loads the metaschema at run time", () => {
     );
   const loading = sources(path.join(REPO_ROOT, "provider")).filter((file) => /package-metaschema|shared\/pulumi/.test(readFileSync(file, "utf8")));
   expect(loading).toEqual([]);
+});
+
+describe("the committed schema.json", () => {
+  it("is the schema the plugin serves, byte for byte: `npm run schema` rewrites it", () => {
+    const committed = readFileSync(path.join(REPO_ROOT, SCHEMA_FILE), "utf8");
+    expect(committed).toBe(schemaText());
+  });
 });

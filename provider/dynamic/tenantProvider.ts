@@ -1,6 +1,7 @@
 /**
- * The dynamic ResourceProvider for causeflow.Tenant: the tenant operations (`tenants.ts`) in the
- * shape the dynamic-provider host calls, with stack config as configuration and warnings printed.
+ * The dynamic ResourceProvider for causeflow.Tenant: the tenant operations (../core/operations.ts)
+ * in the shape the dynamic-provider host calls, with stack config as configuration and warnings
+ * printed.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { PACKAGE_NAME, stackKey, unknownSettings } from "../core/config";

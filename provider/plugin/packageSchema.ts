@@ -1,9 +1,9 @@
 /**
  * The `causeflow` plugin's Pulumi package schema, which GetSchema returns as JSON and from which
  * the SDKs and the API docs are generated. Nothing here is typed or described a second time: the
- * tenant's fields, their types and descriptions come from provider/schema.ts (through zod's JSON
- * Schema), the provider's settings from provider/config.ts. What Pulumi's schema has no place for,
- * such as the patterns zod checks, the descriptions state in words.
+ * tenant's fields, their types and descriptions come from provider/core/tenantSchema.ts (through
+ * zod's JSON Schema), the provider's settings from provider/core/config.ts. What Pulumi's schema
+ * has no place for, such as the patterns zod checks, the descriptions state in words.
  */
 import { z } from "zod";
 import { PACKAGE_NAME, SETTINGS, SETTING_NAMES, stackKey, type SettingName } from "../core/config";

@@ -1,7 +1,7 @@
 /**
  * The example programs as the pack's tests run them: under mocks, in a stack of the test's
  * choosing, in either resource form. The plugin form is the same program with `causeflow.Tenant`
- * swapped for the plugin's Tenant (engine/pluginTenant.ts: what a program using the SDK generated
+ * swapped for the plugin's Tenant (tools/engine-model/pluginTenant.ts: what a program using the SDK generated
  * from the plugin's schema registers); a test file opts in with
  * `jest.mock("@causeflow/pulumi", () => require("./policyPrograms").sdkInEitherForm())`.
  */

@@ -1,5 +1,5 @@
 /**
- * The pack as `pulumi preview --policy-pack policy` runs it (analyzer.ts: started as the nodejs
+ * The pack as `pulumi preview --policy-pack policy` runs it (test/support/analyzer.ts: started as the nodejs
  * language host starts it, configured and called as the engine does), given what the example
  * programs register under mocks, in both resource forms.
  */

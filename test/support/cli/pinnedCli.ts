@@ -1,7 +1,7 @@
 /**
  * Where the Pulumi CLI for the journeys is, or why there is none: the pinned build of
  * tools/pulumi (`npm test` builds it where Go is installed), or, with `CAUSEFLOW_TEST_PULUMI=path`,
- * the `pulumi` on PATH. Kept apart from cli.ts so that jest's global setup loads nothing heavier.
+ * the `pulumi` on PATH. Kept apart from workspace.ts so that jest's global setup loads nothing heavier.
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";

@@ -147,7 +147,7 @@ describe("the package schema's consistency", () => {
   });
 });
 
-describe("the Tenant resource, against provider/schema.ts", () => {
+describe("the Tenant resource, against provider/core/tenantSchema.ts", () => {
   it("has tenantInputsSchema's keys as inputs, described as there", () => {
     const keys = Object.keys(tenantInputsSchema.shape);
     expect(Object.keys(tenant.inputProperties)).toEqual(keys);

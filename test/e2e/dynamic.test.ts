@@ -1,9 +1,9 @@
 /**
  * Journey 1: the dynamic `causeflow.Tenant` of a TypeScript program, through the real Pulumi CLI
  * and its engine, against the emulator: what the user sees in the CLI's output at each step of the
- * README's lifecycle, and what CauseFlow then holds. The program runs in this process through the
- * Automation API (cli.ts says why); the engine launches the dynamic-provider host as it does for
- * any program.
+ * lifecycle docs/lifecycle.md describes, and what CauseFlow then holds; and the README's example
+ * as it stands. The program runs in this process through the Automation API (test/support/cli/workspace.ts says why); the
+ * engine launches the dynamic-provider host as it does for any program.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import * as causeflow from "@causeflow/pulumi";
 import { startEmulator, type RunningEmulator } from "../../tools/emulator/server";
-import { CliWorkspace, describeWithCli, printed, readmeSample, REPO_ROOT, TypeScriptProgram, writesTo } from "../support/cli/workspace";
+import { CliWorkspace, describeWithCli, docSample, printed, REPO_ROOT, TypeScriptProgram, writesTo } from "../support/cli/workspace";
 
 const EXTERNAL_ID = "ext-id-b7d1c0ffee";
 
@@ -145,17 +145,20 @@ describeWithCli()("causeflow.Tenant through the Pulumi CLI", () => {
     expect(printed(destroy)).not.toContain(emulator.adminToken);
   }, 300_000);
 
-  it("runs the README's first TypeScript sample as it stands: its tenant created, then no changes", async () => {
+  it("runs the README's example as it stands, the external ID a secret of the stack's config: its tenant created, then no changes", async () => {
     const program = new TypeScriptProgram(path.join(workspace.home, "readme-program"), {
       "@pulumi": path.join(REPO_ROOT, "node_modules", "@pulumi"),
       "@types": path.join(REPO_ROOT, "node_modules", "@types"),
       "@causeflow/pulumi": REPO_ROOT,
     });
-    await program.compile(readmeSample("ts", 'import * as pulumi from "@pulumi/pulumi";'));
+    await program.compile(docSample("README.md", "ts", 'import * as pulumi from "@pulumi/pulumi";'));
     const readme = await workspace.inlineStack("cli-readme", "dev", async () => program.run(), emulator);
+    // As the README's steps set it: `pulumi config set --secret awsExternalId …`.
+    await readme.setConfig("awsExternalId", { value: EXTERNAL_ID, secret: true });
     const up = await readme.up();
     const tenant = emulator.store.findBySlug("acme-corp");
-    expect(tenant).toMatchObject({ name: "Acme Corp", plan: "pro", settings: { awsRegion: "us-east-1", awsExternalId: "causeflow-ext-id-acme" } });
+    expect(tenant).toMatchObject({ name: "Acme Corp", plan: "pro", settings: { awsRegion: "us-east-1", awsExternalId: EXTERNAL_ID } });
+    expect(printed(up)).not.toContain(EXTERNAL_ID);
     expect(up.outputs.tenantId.value).toBe(tenant?.tenantId);
     expect((await readme.preview({ expectNoChanges: true })).changeSummary).toEqual({ same: 2 });
   }, 300_000);

@@ -1,21 +1,37 @@
 /**
- * Journey 4: the README's Go program, with the plugin's Go SDK (generated from its schema) and the
- * Pulumi Go SDK pinned beside the CLI, through the real Pulumi CLI against the emulator
- * (readmeJourney.ts). The program runs through Pulumi's Go Automation API (go/main.go.tmpl says why).
+ * Journey 4: the Go sample of docs/_index.md, with the plugin's Go SDK (generated from its schema)
+ * and the Pulumi Go SDK pinned beside the CLI, through the real Pulumi CLI against the emulator
+ * (docSampleJourney.ts). The program runs through Pulumi's Go Automation API (go/main.go.tmpl says
+ * why): the body of the sample's `pulumi.Run` becomes the harness's program, whose imports are the
+ * sample's.
  */
 import { execFile } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { startEmulator, type RunningEmulator } from "../../tools/emulator/server";
-import { CliWorkspace, describeWithCli, readmeSample, REPO_ROOT } from "../support/cli/workspace";
-import { itRunsTheReadmeProgram } from "../support/cli/readmeJourney";
+import { CliWorkspace, describeWithCli, docSample, REPO_ROOT } from "../support/cli/workspace";
+import { itRunsTheDocSample } from "../support/cli/docSampleJourney";
 import { CLI_SUPPORT } from "../support/cli/pinnedCli";
 
 const TOOLS = path.join(REPO_ROOT, "tools", "pulumi");
 const SDK_MODULE = "github.com/causeflow/pulumi-causeflow/sdk/go/causeflow";
 
-describeWithCli()("the README's Go program with the plugin's SDK, through the Pulumi CLI", () => {
+/**
+ * The body of a whole Go program's `pulumi.Run` function, less its `return nil`, for the harness's
+ * program function; the program must import exactly what the harness gives it, the SDK and pulumi.
+ */
+function programBody(sample: string): string {
+  const imports = [.../^import \(\n([\s\S]*?)\n\)/m.exec(sample)?.[1].matchAll(/"([^"]+)"/g) ?? []].map(([, imported]) => imported);
+  if (JSON.stringify(imports) !== JSON.stringify([SDK_MODULE, "github.com/pulumi/pulumi/sdk/v3/go/pulumi"])) {
+    throw new Error(`the Go sample imports ${JSON.stringify(imports)}, not the SDK and pulumi`);
+  }
+  const body = /^\tpulumi\.Run\(func\(ctx \*pulumi\.Context\) error \{\n([\s\S]*?)\t\treturn nil\n\t\}\)\n\}\n*$/m.exec(sample);
+  if (!body) throw new Error("the Go sample is not a main function calling pulumi.Run, ending in return nil");
+  return body[1].replace(/^\t\t/gm, "");
+}
+
+describeWithCli()("the overview's Go sample with the plugin's SDK, through the Pulumi CLI", () => {
   let emulator: RunningEmulator;
   let workspace: CliWorkspace;
   let programDir: string;
@@ -48,9 +64,9 @@ describeWithCli()("the README's Go program with the plugin's SDK, through the Pu
     await emulator?.close();
   });
 
-  /** The README's sample with the edits made so far, as the program's body. */
-  let sample = readmeSample("go", "// Go");
-  itRunsTheReadmeProgram("go", () => ({
+  /** The sample's program body, with the edits made so far. */
+  let sample = programBody(docSample("docs/_index.md", "go", "// Go"));
+  itRunsTheDocSample("go", () => ({
     emulator,
     run: async (operation) => {
       await build(sample);

@@ -4,7 +4,7 @@
  * tell users: drop it from the program and `pulumi up` (it stays in CauseFlow), then declare it
  * with the plugin under the same inputs and the `import` resource option, which a YAML program
  * shares with `pulumi import` (yaml.test.ts). The TypeScript program declares the plugin's
- * resource by its type token (engine/pluginTenant.ts), as a generated SDK's class does.
+ * resource by its type token (tools/engine-model/pluginTenant.ts), as a generated SDK's class does.
  */
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
@@ -55,7 +55,7 @@ describeWithCli()("moving a tenant from causeflow.Tenant to the plugin, through 
     expect(up.summary.resourceChanges).toMatchObject({ import: 1 });
     expect(up.outputs.tenantId.value).toBe(tenant.tenantId);
     expect(printed(up)).not.toContain(emulator.adminToken);
-    // On PATH, as after `npm install -g`, the plugin draws the CLI's warning on every run (README, Configuration).
+    // On PATH, as after `npm install -g`, the plugin draws the CLI's warning on every run (docs/installation-configuration.md).
     expect(printed(up)).toContain("using pulumi-resource-causeflow from $PATH");
     importId = undefined;
     const preview = await stack.preview({ diff: true, expectNoChanges: true });

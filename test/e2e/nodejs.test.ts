@@ -1,9 +1,9 @@
 /**
- * Journey 5: the README's TypeScript program for the plugin, with the plugin's Node SDK
+ * Journey 5: the TypeScript sample of docs/_index.md, with the plugin's Node SDK
  * (`@causeflow/pulumi-causeflow`, generated from its schema and compiled as its package.json
- * says), through the real Pulumi CLI against the emulator (readmeJourney.ts), the sample
+ * says), through the real Pulumi CLI against the emulator (docSampleJourney.ts), the sample
  * type-checked against the SDK. The program runs in this process through the Automation API
- * (cli.ts says why).
+ * (test/support/cli/workspace.ts says why).
  */
 import { execFile } from "node:child_process";
 import { copyFileSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
@@ -11,11 +11,11 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { startEmulator, type RunningEmulator } from "../../tools/emulator/server";
-import { CliWorkspace, describeWithCli, printed, readmeSample, REPO_ROOT, TSC, TypeScriptProgram } from "../support/cli/workspace";
-import { itRunsTheReadmeProgram } from "../support/cli/readmeJourney";
+import { CliWorkspace, describeWithCli, docSample, printed, REPO_ROOT, TSC, TypeScriptProgram } from "../support/cli/workspace";
+import { itRunsTheDocSample } from "../support/cli/docSampleJourney";
 
 
-describeWithCli()("the README's TypeScript program with the plugin's Node SDK, through the Pulumi CLI", () => {
+describeWithCli()("the overview's TypeScript sample with the plugin's Node SDK, through the Pulumi CLI", () => {
   let emulator: RunningEmulator;
   let workspace: CliWorkspace;
   let stack: Stack;
@@ -45,9 +45,9 @@ describeWithCli()("the README's TypeScript program with the plugin's Node SDK, t
     await emulator?.close();
   });
 
-  /** The README's sample with the edits made so far. */
-  let sample = readmeSample("ts", "// TypeScript");
-  itRunsTheReadmeProgram("ts", () => ({
+  /** The sample with the edits made so far. */
+  let sample = docSample("docs/_index.md", "ts", "// TypeScript");
+  itRunsTheDocSample("ts", () => ({
     emulator,
     run: async (operation) => {
       await program.compile(sample);

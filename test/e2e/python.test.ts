@@ -1,7 +1,7 @@
 /**
- * Journey 3: the README's Python program, with the plugin's Python SDK (generated from its schema)
+ * Journey 3: the Python sample of docs/_index.md, with the plugin's Python SDK (generated from its schema)
  * and `pulumi` from PyPI in a virtualenv, through the real Pulumi CLI against the emulator
- * (readmeJourney.ts). The program runs through Pulumi's Python Automation API (python/run.py says why).
+ * (docSampleJourney.ts). The program runs through Pulumi's Python Automation API (python/run.py says why).
  */
 import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -10,8 +10,8 @@ import { homedir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { startEmulator, type RunningEmulator } from "../../tools/emulator/server";
-import { CliWorkspace, describeWithCli, readmeSample } from "../support/cli/workspace";
-import { itRunsTheReadmeProgram } from "../support/cli/readmeJourney";
+import { CliWorkspace, describeWithCli, docSample } from "../support/cli/workspace";
+import { itRunsTheDocSample } from "../support/cli/docSampleJourney";
 import { CLI_SUPPORT } from "../support/cli/pinnedCli";
 
 const REQUIREMENTS = path.join(CLI_SUPPORT, "python", "requirements.txt");
@@ -31,7 +31,7 @@ function pythonWithPulumi(): string {
   return python;
 }
 
-describeWithCli()("the README's Python program with the plugin's SDK, through the Pulumi CLI", () => {
+describeWithCli()("the overview's Python sample with the plugin's SDK, through the Pulumi CLI", () => {
   let emulator: RunningEmulator;
   let workspace: CliWorkspace;
   let python: string;
@@ -48,14 +48,14 @@ describeWithCli()("the README's Python program with the plugin's SDK, through th
     // Installed as pip installs it from an index, metadata and all: the SDK reads its own version.
     const sdks = await workspace.generatedSdks("python");
     await promisify(execFile)(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--target", path.join(workspace.home, "site-packages"), path.join(sdks, "python")]);
-    writeFileSync(program(), readmeSample("python", "# Python"));
+    writeFileSync(program(), docSample("docs/_index.md", "python", "# Python"));
   }, 300_000);
   afterAll(async () => {
     workspace?.close();
     await emulator?.close();
   });
 
-  itRunsTheReadmeProgram("py", () => ({
+  itRunsTheDocSample("py", () => ({
     emulator,
     run,
     rename: async () => writeFileSync(program(), readFileSync(program(), "utf8").replace('name="Acme Corp"', 'name="Acme Corporation"')),

@@ -2,13 +2,14 @@
  * Journey 2: the `causeflow` plugin from a YAML program (no SDK: the CLI reads the plugin's schema),
  * through the real Pulumi CLI and its YAML language host, against emulators: the lifecycle with
  * detailed diffs, two explicit providers against two CauseFlow accounts, `fn::invoke` of getTenant,
- * a bad provider setting, `pulumi import` with the code it generates, and `pulumi destroy`.
- * The project finds the plugin through a `plugins:` entry in Pulumi.yaml, as the README tells users to.
+ * a bad provider setting, `pulumi import` with the code it generates, and `pulumi destroy`. The
+ * project finds the plugin through a `plugins:` entry in Pulumi.yaml, as the installation page
+ * (docs/installation-configuration.md) tells users to.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../tools/emulator/server";
-import { CliWorkspace, describeWithCli, printed, readmeSample, tenantMadeByHand, writesTo, type CliResult } from "../support/cli/workspace";
+import { CliWorkspace, describeWithCli, docSample, printed, tenantMadeByHand, writesTo, type CliResult } from "../support/cli/workspace";
 
 describeWithCli()("the causeflow plugin from a YAML program, through the Pulumi CLI", () => {
   let production: RunningEmulator;
@@ -160,8 +161,8 @@ outputs:
     noToken(destroy);
   }, 300_000);
 
-  it("runs the README's YAML sample as it stands: a create, then no changes", async () => {
-    const readmeProject = workspace.yamlProject("readme-yaml", readmeSample("yaml", "# YAML (Pulumi.yaml)"));
+  it("runs the overview's YAML sample (docs/_index.md) as it stands: a create, then no changes", async () => {
+    const readmeProject = workspace.yamlProject("readme-yaml", docSample("docs/_index.md", "yaml", "# YAML (Pulumi.yaml)"));
     const readme = (...args: string[]) => workspace.pulumi(readmeProject, ...args);
     await workspace.initStack(readmeProject, "dev", production);
     await readme("up", "--yes");

@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (full sizes) or `npm run bench -- --smoke`, and `-- --before <git revision>` to
  * measure that revision's dynamic host beside this one's: runs the benchmark, prints its tables,
- * and writes them with the machine's description to docs/benchmark.md.
+ * and writes them with the machine's description into docs/benchmark.md, between its markers.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
@@ -32,7 +32,7 @@ export function formatReport(report: BenchReport, when: Date): string {
   const lines = [
     `Measured ${when.toISOString().slice(0, 10)} on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? "unknown CPU"}), ` +
       `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()}. Medians of ${options.repeats} runs unless stated.` +
-      ` The host's floor is the same dynamic-provider host running a provider that only sends the requests (bench/floorProvider.ts).` +
+      ` The host's floor is the same dynamic-provider host running a provider that only sends the requests (tools/bench/floorProvider.ts).` +
       (options.before ? ` "Before" is ${options.before}'s dynamic host, measured in the same run.` : ""),
     "",
     ...table("per operation (warm): through the host / added to the same request sent with undici", [
@@ -95,12 +95,20 @@ export function formatReport(report: BenchReport, when: Date): string {
 const START = "<!-- npm run bench writes what follows -->";
 const END = "<!-- npm run bench wrote what precedes -->";
 
-/** The README with its benchmark tables replaced by this run's, between the markers. */
-export function withBenchmark(readme: string, table: string): string {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md has no benchmark markers (${START} ... ${END})`);
-  return `${readme.slice(0, start + START.length)}\n\n${table}\n\n${readme.slice(end)}`;
+/** The benchmark's page with its tables replaced by this run's, between the markers; what surrounds them stays. */
+export function withBenchmark(page: string, table: string): string {
+  const start = page.indexOf(START);
+  const end = page.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`docs/benchmark.md has no benchmark markers (${START} ... ${END})`);
+  return `${page.slice(0, start + START.length)}\n\n${table}\n\n${page.slice(end)}`;
+}
+
+/** The tables the benchmark's page holds between its markers, as the last run wrote them. */
+export function benchmarkTables(page: string): string {
+  const start = page.indexOf(START);
+  const end = page.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`docs/benchmark.md has no benchmark markers (${START} ... ${END})`);
+  return page.slice(start + START.length, end).trim();
 }
 
 function memory(mib: number): string {
@@ -116,10 +124,8 @@ async function main(): Promise<void> {
   if (!smoke) {
     const root = path.resolve(__dirname, "..", "..", "..");
     const file = path.join(root, "docs", "benchmark.md");
-    writeFileSync(file, `# Benchmark\n\nWritten by \`npm run bench\`; see the README for what each figure means.\n\n${table}\n`);
-    const readme = path.join(root, "README.md");
-    writeFileSync(readme, withBenchmark(readFileSync(readme, "utf8"), table));
-    console.error(`bench: written to ${path.relative(process.cwd(), file)} and README.md`);
+    writeFileSync(file, withBenchmark(readFileSync(file, "utf8"), table));
+    console.error(`bench: written to ${path.relative(process.cwd(), file)}`);
   }
 }
 

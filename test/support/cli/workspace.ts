@@ -210,15 +210,16 @@ export function printed(result: { stdout: string; stderr: string }): string {
 }
 
 /**
- * A code sample of the README, the fenced block of `language` whose first line is `firstLine`
- * (`# Python`, `// Go`): what the journeys run, so that what users copy is what was tested.
+ * A code sample of a page of the documentation (`README.md`, `docs/_index.md`): the fenced block of
+ * `language` whose first line starts with `firstLine` (`# Python`, `// Go`), that line included.
+ * What the journeys run, so that what users copy is what was tested.
  */
-export function readmeSample(language: string, firstLine: string): string {
-  const readme = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-  const start = readme.indexOf("```" + language + "\n" + firstLine + "\n");
-  if (start < 0) throw new Error(`README.md has no ${language} sample starting with ${JSON.stringify(firstLine)}`);
-  const body = readme.indexOf("\n", start) + 1;
-  return readme.slice(body, readme.indexOf("```", body));
+export function docSample(page: string, language: string, firstLine: string): string {
+  const text = readFileSync(path.join(REPO_ROOT, page), "utf8");
+  const start = text.indexOf("```" + language + "\n" + firstLine);
+  if (start < 0) throw new Error(`${page} has no ${language} sample starting with ${JSON.stringify(firstLine)}`);
+  const body = text.indexOf("\n", start) + 1;
+  return text.slice(body, text.indexOf("```", body));
 }
 
 /** A tenant made in CauseFlow outside any stack, as one a team made by hand before adopting Pulumi; its id. */

@@ -1,6 +1,6 @@
 /**
- * The commands the READMEs give a newcomer, read from their `sh` blocks in order: each step a
- * fresh shell or a copied folder needs comes before the command that needs it.
+ * The commands the READMEs and docs give a newcomer, read from their `sh` blocks in order: each
+ * step a fresh shell or a copied folder needs comes before the command that needs it.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -34,10 +34,10 @@ function expectInOrder(lines: string[], steps: RegExp[]): void {
 /** What a newcomer's fresh shell needs before a stack runs against the emulator. */
 const RUN = [/^export PULUMI_CONFIG_PASSPHRASE=\S+/, /pulumi stack init/, /pulumi config set --secret causeflow:apiToken /, /^pulumi up\b/];
 
-describe("the root README's steps with the Pulumi CLI", () => {
+describe("the emulator page's steps for the root project with the Pulumi CLI", () => {
   it("build the package, then the program, and set the passphrase before the stack is made", () => {
-    const lines = commands("README.md", "### Against the emulator, with the Pulumi CLI");
-    expectInOrder(lines, [/^npm ci && npm run build$/, /^npm run build --prefix examples\/getting-started$/, ...RUN]);
+    const lines = commands("docs/emulator.md", "## Against the emulator, with the Pulumi CLI");
+    expectInOrder(lines, [/^npm ci && npm run build$/, /^npm run build --prefix examples\/typescript\/getting-started$/, ...RUN]);
   });
 });
 

@@ -1,24 +1,24 @@
 /**
- * The journey every language's README sample takes with the plugin's generated SDK, so that each
- * language is held to the same account: up creates the README's tenant and previews no changes
- * after; a rename is an update that PATCHes the name alone; a tenant made by hand is imported by id
- * with the language's `import` resource option, after which nothing changes.
+ * The journey every language's sample in docs/_index.md takes with the plugin's generated SDK, so
+ * that each language is held to the same account: up creates the sample's tenant and previews no
+ * changes after; a rename is an update that PATCHes the name alone; a tenant made by hand is
+ * imported by id with the language's `import` resource option, after which nothing changes.
  */
 import type { RunningEmulator } from "../../../tools/emulator/server";
 import { tenantMadeByHand, writesTo, type HarnessResult } from "./workspace";
 
-export interface ReadmeProgram {
+export interface SampleProgram {
   emulator: RunningEmulator;
   /** Runs the program as it now stands. */
   run(operation: "up" | "preview"): Promise<HarnessResult>;
-  /** Rewrites the program with the README's tenant named "Acme Corporation". */
+  /** Rewrites the program with the sample's tenant named "Acme Corporation". */
   rename(): Promise<void>;
   /** Adds a tenant `legacy` with this slug, imported by this id, to the program. */
   addImported(slug: string, id: string): Promise<void>;
 }
 
-export function itRunsTheReadmeProgram(language: string, program: () => ReadmeProgram): void {
-  it("creates the README's tenant with `pulumi up`, then previews no changes", async () => {
+export function itRunsTheDocSample(language: string, program: () => SampleProgram): void {
+  it("creates the sample's tenant with `pulumi up`, then previews no changes", async () => {
     const { emulator, run } = program();
     const up = await run("up");
     const [tenant] = emulator.store.all();

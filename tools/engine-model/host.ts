@@ -29,8 +29,8 @@ export interface HostOptions {
 export interface PluginOptions {
   /** The Pulumi program's directory, where the engine starts plugins. */
   cwd: string;
-  /** Through package.json's `bin`, or through the PulumiPlugin.yaml folder, as the nodejs language host runs it. */
-  via?: "bin" | "run-plugin";
+  /** Through package.json's `bin`, through the PulumiPlugin.yaml folder (as the nodejs language host runs it), or an executable of `npm run build:plugin`. */
+  via?: "bin" | "run-plugin" | { executable: string };
   env?: NodeJS.ProcessEnv;
 }
 
@@ -123,7 +123,7 @@ export class ProviderHost {
     const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
     // The engine kills its plugins; whatever starts this host may be killed before it can.
     const lifeline = path.join(PACKAGE_ROOT, "dist", "provider", "lifeline", "preload.js");
-    const child = spawnProvider(["--require", lifeline, entry, "127.0.0.1:0"], options.cwd, {
+    const child = spawnProvider(process.execPath, ["--require", lifeline, entry, "127.0.0.1:0"], options.cwd, {
       ...options.env,
       PULUMI_NODEJS_PROJECT: options.project ?? "causeflow",
     });
@@ -162,11 +162,14 @@ export class ProviderHost {
     // As the engine passes them: flags first, its address last.
     const engineArgs = ["--logtostderr", "-v=9", `127.0.0.1:${enginePort}`];
     const { bin } = require("@causeflow/pulumi/package.json") as { bin: Record<string, string> };
-    const args =
-      options.via === "run-plugin"
-        ? [require.resolve("@pulumi/pulumi/cmd/run-plugin"), path.join(PACKAGE_ROOT, "provider", "cmd", "pulumi-resource-causeflow"), ...engineArgs]
-        : [path.join(PACKAGE_ROOT, bin["pulumi-resource-causeflow"]), ...engineArgs];
-    const child = spawnProvider(args, options.cwd, options.env ?? {});
+    const via = options.via ?? "bin";
+    const [command, ...args] =
+      typeof via === "object"
+        ? [via.executable, ...engineArgs]
+        : via === "run-plugin"
+          ? [process.execPath, require.resolve("@pulumi/pulumi/cmd/run-plugin"), path.join(PACKAGE_ROOT, "provider", "cmd", "pulumi-resource-causeflow"), ...engineArgs]
+          : [process.execPath, path.join(PACKAGE_ROOT, bin["pulumi-resource-causeflow"]), ...engineArgs];
+    const child = spawnProvider(command, args, options.cwd, options.env ?? {});
     const stderr: string[] = [];
     createInterface({ input: child.stderr! }).on("line", (line) => stderr.push(line));
     try {
@@ -321,9 +324,9 @@ export class ProviderHost {
  * Spawns a provider with this process's environment, less its CAUSEFLOW_* variables: the provider
  * is configured explicitly here, and a developer's real token must not reach it unasked.
  */
-function spawnProvider(args: string[], cwd: string, env: NodeJS.ProcessEnv): ChildProcess {
+function spawnProvider(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): ChildProcess {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("CAUSEFLOW_")));
-  return spawn(process.execPath, args, { cwd, env: { ...inherited, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  return spawn(command, args, { cwd, env: { ...inherited, ...env }, stdio: ["ignore", "pipe", "pipe"] });
 }
 
 /** The port a provider prints as its first line of stdout. */

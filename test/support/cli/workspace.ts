@@ -177,12 +177,14 @@ export class CliWorkspace {
 
   /**
    * A YAML project `name` in a folder of that name: Pulumi.yaml with a `plugins:` entry naming the
-   * plugin's folder, then `body` (config, resources, variables, outputs). Rewritten on each call.
+   * plugin's folder (unless `installed`: the plugin the CLI has installed), then `body` (config,
+   * resources, variables, outputs). Rewritten on each call.
    */
-  yamlProject(name: string, body: string): string {
+  yamlProject(name: string, body: string, plugin: "folder" | "installed" = "folder"): string {
     const dir = path.join(this.home, name);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: yaml\nplugins:\n  providers:\n    - name: causeflow\n      path: ${this.pluginFolder()}\n${body}`);
+    const plugins = plugin === "folder" ? `plugins:\n  providers:\n    - name: causeflow\n      path: ${this.pluginFolder()}\n` : "";
+    writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: yaml\n${plugins}${body}`);
     return dir;
   }
 

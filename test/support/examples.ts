@@ -79,3 +79,16 @@ export function packagesImportedBy(files: string[]): string[] {
 export function resolve<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((done) => output.apply(done));
 }
+
+/**
+ * The install scripts a package beside the root (an example, the policy pack) must skip as the
+ * root does: the root's `allowScripts`, but for its own build tools (its direct devDependencies
+ * that the package does not install, such as esbuild).
+ */
+export function allowScriptsFor(
+  root: { allowScripts?: Record<string, boolean>; devDependencies?: Record<string, string> },
+  pkg: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> },
+): Record<string, boolean> {
+  const installs = (name: string) => name in (pkg.dependencies ?? {}) || name in (pkg.devDependencies ?? {});
+  return Object.fromEntries(Object.entries(root.allowScripts ?? {}).filter(([name]) => !(name in (root.devDependencies ?? {})) || installs(name)));
+}

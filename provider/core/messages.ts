@@ -19,8 +19,11 @@ import { AUTO_REMEDIATION_CAUTION, PLANS } from "./tenantRules";
 
 export type Operation = "create" | "read" | "update";
 
-/** A tenant as messages name it: its slug (or id), quoted. */
-const named = (tenant: string) => JSON.stringify(tenant);
+/**
+ * A tenant as messages name it: its slug (or id), quoted, and cut short when it is long, so that a
+ * message stays one the engine can carry (a 100 KB slug made a gRPC answer too large to arrive).
+ */
+const named = (tenant: string) => JSON.stringify(tenant.length > 100 ? `${tenant.slice(0, 100)}…` : tenant);
 
 /** A failed call: what failed, for which tenant, what the API said, and what to do next. */
 export function failedCall(operation: Operation, tenant: string, error: unknown): string {

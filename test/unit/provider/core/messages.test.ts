@@ -63,3 +63,8 @@ it("noTenantWithSlug counts the tenants the token could not read", () => {
   expect(noTenantWithSlug("acme", 0)).toBe('no tenant this token can see and read holds slug "acme"');
   expect(noTenantWithSlug("acme", 3)).toMatch(/\(3 could not be read: reads are for users of a tenant\)$/);
 });
+
+it("names a tenant by at most 100 characters of its slug, so that the message reaches the engine", () => {
+  const text = failedCall("read", "a".repeat(100_000), new Error("no tenant"));
+  expect(text).toBe(`Could not read CauseFlow tenant "${"a".repeat(100)}…": no tenant`);
+});

@@ -4,7 +4,6 @@
  * the real dynamic-provider host; then the plugin creating and updating one, importing the first,
  * and looking one up. Needs no Pulumi CLI and no CauseFlow account.
  */
-import * as path from "node:path";
 import { CauseFlowClient } from "../provider/client/client";
 import { exitWithParent } from "../provider/lifeline/exitWithParent";
 import { GET_TENANT } from "../provider/core/tenantRules";
@@ -15,6 +14,7 @@ import { Engine, type Step } from "./engine-model/engine";
 import { ProviderHost } from "./engine-model/host";
 import { PluginTenant } from "./engine-model/pluginTenant";
 import { runProgram } from "./engine-model/program";
+import { PACKAGE_ROOT } from "./packageRoot";
 
 const SYMBOLS: Record<Step["kind"], string> = {
   create: "+",
@@ -71,8 +71,7 @@ function stackOn(host: ProviderHost, Resource: typeof Tenant | typeof PluginTena
 async function main(): Promise<void> {
   const emulator = await startEmulator();
   // Each host resolves @causeflow/pulumi from its working directory, as from a program's.
-  const packageRoot = path.dirname(require.resolve("@causeflow/pulumi/package.json"));
-  const [dynamicHost, plugin] = await Promise.all([ProviderHost.start({ cwd: packageRoot }), ProviderHost.startPlugin({ cwd: packageRoot })]);
+  const [dynamicHost, plugin] = await Promise.all([ProviderHost.start({ cwd: PACKAGE_ROOT }), ProviderHost.startPlugin({ cwd: PACKAGE_ROOT })]);
   try {
     log(`Emulated CauseFlow API on ${emulator.url}.`);
     await dynamicHost.configure({ "causeflow:apiUrl": emulator.url, "causeflow:apiToken": emulator.adminToken });

@@ -8,6 +8,7 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { packageSchema } from "../provider/plugin/packageSchema";
 import { VERSION } from "../provider/packageInfo";
+import { PACKAGE_ROOT } from "./packageRoot";
 
 export const SCHEMA_FILE = path.join("provider", "cmd", "pulumi-resource-causeflow", "schema.json");
 
@@ -17,7 +18,6 @@ export function schemaText(): string {
 }
 
 if (require.main === module) {
-  const root = path.resolve(__dirname, "..", "..");
-  writeFileSync(path.join(root, SCHEMA_FILE), schemaText());
+  writeFileSync(path.join(PACKAGE_ROOT, SCHEMA_FILE), schemaText());
   console.log(`schema: wrote ${SCHEMA_FILE} (causeflow ${VERSION})`);
 }

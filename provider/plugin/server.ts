@@ -206,11 +206,13 @@ export async function servePlugin(engineAddress: string, version: string): Promi
     handlers[method] = (call, callback) => {
       const fail = (failure: ServiceFailure) => callback(failure);
       callsInFlight.add(fail);
+      // A call that an uncaught error already failed is answered no second time.
+      const answer = (respond: () => void) => callsInFlight.delete(fail) && respond();
       Promise.resolve()
         .then(() => (plugin[method] as (request: unknown) => unknown)(call.request))
         .then(
-          (response) => callsInFlight.delete(fail) && callback(null, response),
-          (error: unknown) => callsInFlight.delete(fail) && callback(serviceFailure(error)),
+          (response) => answer(() => callback(null, response)),
+          (error: unknown) => answer(() => callback(serviceFailure(error))),
         );
     };
   }

@@ -11,7 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import * as causeflow from "@causeflow/pulumi";
 import { startEmulator, type RunningEmulator } from "../../tools/emulator/server";
-import { CliWorkspace, describeWithCli, docSample, printed, REPO_ROOT, TypeScriptProgram, writesTo } from "../support/cli/workspace";
+import { REPO_ROOT } from "../support/repo";
+import { CliWorkspace, describeWithCli, docSample, printed, TypeScriptProgram, writesTo } from "../support/cli/workspace";
 
 const EXTERNAL_ID = "ext-id-b7d1c0ffee";
 

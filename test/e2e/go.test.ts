@@ -10,7 +10,8 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { startEmulator, type RunningEmulator } from "../../tools/emulator/server";
-import { CliWorkspace, describeWithCli, docSample, REPO_ROOT } from "../support/cli/workspace";
+import { REPO_ROOT } from "../support/repo";
+import { CliWorkspace, describeWithCli, docSample } from "../support/cli/workspace";
 import { itRunsTheDocSample } from "../support/cli/docSampleJourney";
 import { CLI_SUPPORT } from "../support/cli/pinnedCli";
 

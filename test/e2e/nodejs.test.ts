@@ -11,7 +11,8 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { startEmulator, type RunningEmulator } from "../../tools/emulator/server";
-import { CliWorkspace, describeWithCli, docSample, printed, REPO_ROOT, TSC, TypeScriptProgram } from "../support/cli/workspace";
+import { REPO_ROOT } from "../support/repo";
+import { CliWorkspace, describeWithCli, docSample, printed, TSC, TypeScriptProgram } from "../support/cli/workspace";
 import { itRunsTheDocSample } from "../support/cli/docSampleJourney";
 
 

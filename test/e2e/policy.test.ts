@@ -18,7 +18,8 @@ import { stringify } from "yaml";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { startEmulator, type RunningEmulator } from "../../tools/emulator/server";
 import { ensurePackBuilt, PACK_DIR } from "../support/analyzer";
-import { CliWorkspace, describeWithCli, REPO_ROOT, runFresh } from "../support/cli/workspace";
+import { REPO_ROOT } from "../support/repo";
+import { CliWorkspace, describeWithCli, runFresh } from "../support/cli/workspace";
 
 /** An example's compiled program (its `npm run build`), run afresh at each operation. */
 const compiledProgram = (example: string) => () => runFresh(path.join(REPO_ROOT, "examples", "typescript", example, "bin", "index.js"));

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { REPO_ROOT } from "../support/cli/pinnedCli";
+import { REPO_ROOT } from "../support/repo";
 
 
 /** Runs jest on the YAML journey with an empty CLI cache and a PATH holding node and the system's tools, but no Go. */

@@ -33,7 +33,7 @@ import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as proto from "@pulumi/pulumi/proto/analyzer_pb";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import type { Registration } from "../../tools/engine-model/program";
-import { REPO_ROOT } from "./stack";
+import { REPO_ROOT } from "./repo";
 
 export const PACK_DIR = path.join(REPO_ROOT, "policy");
 const LIFELINE = path.join(path.dirname(require.resolve("@causeflow/pulumi/package.json")), "dist", "provider", "lifeline", "preload.js");

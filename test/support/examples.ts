@@ -7,7 +7,7 @@ import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { runProgram, type Registration } from "../../tools/engine-model/program";
-import { REPO_ROOT } from "./stack";
+import { REPO_ROOT } from "./repo";
 
 export const EXTERNAL_ID = "generated-external-id";
 

@@ -12,8 +12,6 @@ import { runProgram, type ProgramOptions, type Registration } from "../../tools/
 
 import { REPO_ROOT } from "./repo";
 
-export { REPO_ROOT };
-
 /** The two hosts of the one provider core, for suites that must hold for both. */
 export const HOSTS = ["dynamic", "plugin"] as const;
 export type HostKind = (typeof HOSTS)[number];

@@ -18,6 +18,7 @@ import { PluginTenant } from "../engine-model/pluginTenant";
 import { runProgram } from "../engine-model/program";
 import { installRevision } from "../engine-model/revision";
 import { secret } from "../../provider/plugin/wire";
+import { PACKAGE_ROOT } from "../packageRoot";
 
 export interface BenchOptions {
   /** Repetitions of each timed operation; figures are medians. */
@@ -141,7 +142,6 @@ export interface PreviewFigure {
 }
 
 /** Where the provider host starts: it must resolve @causeflow/pulumi from there, as a program's directory does. */
-const PACKAGE_ROOT = path.dirname(require.resolve("@causeflow/pulumi/package.json"));
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const elapsed = async (work: () => Promise<unknown>) => {
   const started = performance.now();

@@ -17,6 +17,7 @@ import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import { Status } from "@pulumi/pulumi/proto/status_pb";
 import { toStruct } from "../../provider/plugin/wire";
 import type { Props } from "../../provider/core/tenantRules";
+import { PACKAGE_ROOT } from "../packageRoot";
 
 
 export interface HostOptions {
@@ -51,7 +52,6 @@ export interface DiffAnswer {
 }
 
 const KIND_NAMES = Object.fromEntries(Object.entries(proto.PropertyDiff.Kind).map(([name, value]) => [value, name]));
-const PACKAGE_ROOT = path.dirname(require.resolve("@causeflow/pulumi/package.json"));
 
 /** A provider call that failed. `partial` is set when the resource exists anyway (ErrorResourceInitFailed). */
 export class HostCallError extends Error {

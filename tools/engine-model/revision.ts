@@ -6,16 +6,12 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
-
-/** The repository this module belongs to, whether it runs from source (ts-jest) or from dist/. */
-function repositoryRoot(): string {
-  return path.dirname(require.resolve("@causeflow/pulumi/package.json"));
-}
+import { PACKAGE_ROOT } from "../packageRoot";
 
 /** True when this clone's history holds the revision. */
 export function hasRevision(revision: string): boolean {
   try {
-    execFileSync("git", ["cat-file", "-e", `${revision}^{commit}`], { cwd: repositoryRoot(), stdio: "ignore" });
+    execFileSync("git", ["cat-file", "-e", `${revision}^{commit}`], { cwd: PACKAGE_ROOT, stdio: "ignore" });
     return true;
   } catch {
     return false;
@@ -28,13 +24,12 @@ export function hasRevision(revision: string): boolean {
  * Returns the program directory and the package directory (for tests that mark its code).
  */
 export function installRevision(revision: string, scratch: string): { program: string; source: string } {
-  const root = repositoryRoot();
   const source = path.join(scratch, "package");
   mkdirSync(source, { recursive: true });
-  const archive = execFileSync("git", ["archive", revision, "package.json", "tsconfig.json", "tsconfig.build.json", "provider", "sdk"], { cwd: root });
+  const archive = execFileSync("git", ["archive", revision, "package.json", "tsconfig.json", "tsconfig.build.json", "provider", "sdk"], { cwd: PACKAGE_ROOT });
   execFileSync("tar", ["-x", "-C", source], { input: archive });
-  symlinkSync(path.join(root, "node_modules"), path.join(source, "node_modules"));
-  execFileSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(source, "tsconfig.build.json")], { cwd: source });
+  symlinkSync(path.join(PACKAGE_ROOT, "node_modules"), path.join(source, "node_modules"));
+  execFileSync(process.execPath, [path.join(PACKAGE_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(source, "tsconfig.build.json")], { cwd: source });
   const program = path.join(scratch, "program");
   mkdirSync(path.join(program, "node_modules", "@causeflow"), { recursive: true });
   symlinkSync(source, path.join(program, "node_modules", "@causeflow", "pulumi"));

@@ -12,10 +12,10 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { buildSync } from "esbuild";
 import { VERSION } from "../../provider/packageInfo";
+import { PACKAGE_ROOT } from "../packageRoot";
 
-/** The repository, from the sources and from dist/ alike. */
-const ROOT = path.dirname(require.resolve("@causeflow/pulumi/package.json"));
 export const PLUGIN_NAME = "pulumi-resource-causeflow";
 /** The fuse postject flips in a Node.js binary, so that it runs the blob it carries (Node's docs). */
 const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
@@ -39,7 +39,7 @@ export interface BuiltPlugin {
 }
 
 /** Builds the executable and its archive under `outDir`, printing a line per step. */
-export function buildPluginBinary(outDir: string = path.join(ROOT, "dist", "release"), log: (line: string) => void = console.log): BuiltPlugin {
+export function buildPluginBinary(outDir: string = path.join(PACKAGE_ROOT, "dist", "release"), log: (line: string) => void = console.log): BuiltPlugin {
   const work = path.join(outDir, "work");
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
@@ -47,9 +47,8 @@ export function buildPluginBinary(outDir: string = path.join(ROOT, "dist", "rele
 
   log("build:plugin: bundling the plugin into one script (esbuild)");
   const bundle = path.join(work, `${PLUGIN_NAME}.js`);
-  // The bundle is compiled JavaScript of ours and our dependencies; esbuild resolves from the repository.
-  require("esbuild").buildSync({
-    entryPoints: [path.join(ROOT, "dist", "provider", "cmd", PLUGIN_NAME, "main.js")],
+  buildSync({
+    entryPoints: [path.join(PACKAGE_ROOT, "dist", "provider", "cmd", PLUGIN_NAME, "main.js")],
     bundle: true,
     platform: "node",
     target: `node${process.versions.node.split(".")[0]}`,
@@ -72,7 +71,7 @@ export function buildPluginBinary(outDir: string = path.join(ROOT, "dist", "rele
   const archive = path.join(work, "archive");
   mkdirSync(archive);
   copyFileSync(binary, path.join(archive, exe));
-  for (const file of ["LICENSE", "README.md"]) copyFileSync(path.join(ROOT, file), path.join(archive, file));
+  for (const file of ["LICENSE", "README.md"]) copyFileSync(path.join(PACKAGE_ROOT, file), path.join(archive, file));
   const tarball = path.join(outDir, tarballName());
   execFileSync("tar", ["-czf", tarball, "-C", archive, exe, "LICENSE", "README.md"]);
   rmSync(archive, { recursive: true });

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { runProgram } from "../../../tools/engine-model/program";
-import { REPO_ROOT } from "../../support/stack";
+import { REPO_ROOT } from "../../support/repo";
 import { projectName } from "../../support/examples";
 
 const EXAMPLE = "getting-started";

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { parse } from "yaml";
-import { REPO_ROOT } from "../../support/stack";
+import { REPO_ROOT } from "../../support/repo";
 import { allowScriptsFor, exampleConfig, packagesImportedBy, projectName } from "../../support/examples";
 
 interface Project {

@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import * as ts from "typescript";
 import { parse } from "yaml";
 import { EXTERNAL_ID_PATTERN, PLANS, REGION_PATTERN, ROLE_ARN_PATTERN, SLUG_PATTERN } from "@causeflow/pulumi/rules";
-import { REPO_ROOT } from "../../support/stack";
+import { REPO_ROOT } from "../../support/repo";
 import { allowScriptsFor, packagesImportedBy } from "../../support/examples";
 import { runProgram } from "../../../tools/engine-model/program";
 import { PluginTenant } from "../../../tools/engine-model/pluginTenant";

@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { commandOf, descendantsOf, itOnLinux, killAll, startUntil, survivorsAfter } from "../../support/processes";
-import { REPO_ROOT } from "../../support/stack";
+import { REPO_ROOT } from "../../support/repo";
 
 it("creates, updates, refreshes, replaces and removes a tenant with each host, imports one, and says so readably", async () => {
   const { stdout } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, "dist/tools/quickstart.js")], { cwd: REPO_ROOT });

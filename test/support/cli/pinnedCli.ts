@@ -7,8 +7,6 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 
 import { REPO_ROOT } from "../repo";
-
-export { REPO_ROOT };
 /** The harnesses the journeys run programs through: a Python runner, a Go program template. */
 export const CLI_SUPPORT = __dirname;
 const BUILD_SCRIPT = path.join(REPO_ROOT, "tools", "pulumi", "build.sh");

@@ -12,9 +12,10 @@ import { promisify } from "node:util";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import type { RunningEmulator } from "../../../tools/emulator/server";
 import { CauseFlowClient } from "../../../provider/client/client";
-import { cli, cliMissing, REPO_ROOT, type PinnedCli } from "./pinnedCli";
+import { cli, cliMissing, type PinnedCli } from "./pinnedCli";
+import { REPO_ROOT } from "../repo";
 
-export { cli, describeWithCli, REPO_ROOT } from "./pinnedCli";
+export { cli, describeWithCli } from "./pinnedCli";
 
 export const TSC = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
 

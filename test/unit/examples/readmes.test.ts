@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { REPO_ROOT } from "../../support/stack";
+import { REPO_ROOT } from "../../support/repo";
 
 /** The command lines of the `sh` blocks in `file` (from its `section` heading to the next heading of that level), comments left out. */
 function commands(file: string, section?: string): string[] {

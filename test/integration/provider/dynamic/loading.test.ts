@@ -5,7 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { PROVIDER_TEXT } from "../../../../sdk/dynamic/tenant";
-import { REPO_ROOT } from "../../../support/stack";
+import { REPO_ROOT } from "../../../support/repo";
 
 /** Runs `steps` in a fresh Node process after loading the provider through PROVIDER_TEXT; returns which libraries were loaded. */
 function librariesLoadedBy(steps: string): { undici: boolean; zod: boolean } {

@@ -3,7 +3,7 @@
  * and the emulator's command line, each end when the process that started them is killed.
  */
 import * as path from "node:path";
-import { REPO_ROOT } from "../../../support/stack";
+import { REPO_ROOT } from "../../../support/repo";
 import { commandOf, descendantsOf, itOnLinux, killAll, startUntil, survivorsAfter } from "../../../support/processes";
 
 const built = (file: string) => JSON.stringify(path.join(REPO_ROOT, "dist", file));

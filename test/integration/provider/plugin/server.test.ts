@@ -8,7 +8,7 @@ import { startEmulator, type RunningEmulator } from "../../../../tools/emulator/
 import { ProviderHost } from "../../../../tools/engine-model/host";
 import { GET_TENANT, PLUGIN_TENANT_TYPE, UNKNOWN_VALUE } from "../../../../provider/core/tenantRules";
 import { secret } from "../../../../provider/plugin/wire";
-import { REPO_ROOT } from "../../../support/stack";
+import { REPO_ROOT } from "../../../support/repo";
 import { hostileInputs, hostileValue } from "../../../support/arbitraries";
 
 const URN = `urn:pulumi:dev::causeflow::${PLUGIN_TENANT_TYPE}::hostile`;

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { EXTERNAL_ID_PATTERN } from "@causeflow/pulumi/rules";
 import { allowPolicy, checkPrincipalArn, externalIdArgs, readOnlyActions, remediationActions, trustPolicy } from "@causeflow/pulumi/aws";
-import { REPO_ROOT } from "../../../support/stack";
+import { REPO_ROOT } from "../../../support/repo";
 import { packagesImportedBy } from "../../../support/examples";
 import { FIXTURES } from "../../../support/repo";
 

@@ -2,7 +2,7 @@
 import { runBenchmark, SMOKE } from "../../../../tools/bench/benchmark";
 import { hasRevision } from "../../../../tools/engine-model/revision";
 import { formatReport } from "../../../../tools/bench/run";
-import { REPO_ROOT } from "../../../support/stack";
+import { REPO_ROOT } from "../../../support/repo";
 import { descendantsOnceRunning, itOnLinux, killAll, startUntil, survivorsAfter } from "../../../support/processes";
 
 // The revision before the 73-byte __provider text, for the before figures, where this clone has it.

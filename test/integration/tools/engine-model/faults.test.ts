@@ -9,7 +9,8 @@ import type { AddressInfo } from "node:net";
 import type { FaultRule } from "../../../../tools/emulator/faults";
 import { Engine } from "../../../../tools/engine-model/engine";
 import { ProviderHost } from "../../../../tools/engine-model/host";
-import { REPO_ROOT, startStack, type Stack } from "../../../support/stack";
+import { REPO_ROOT } from "../../../support/repo";
+import { startStack, type Stack } from "../../../support/stack";
 
 type Outcome = "converges" | "fails clearly";
 type Operation = "create" | "update" | "refresh";

@@ -1,5 +1,5 @@
 import { ProviderHost } from "../../../../tools/engine-model/host";
-import { REPO_ROOT } from "../../../support/stack";
+import { REPO_ROOT } from "../../../support/repo";
 
 it("stops a host that was killed by a signal, and a second stop returns at once", async () => {
   const host = await ProviderHost.start({ cwd: REPO_ROOT });

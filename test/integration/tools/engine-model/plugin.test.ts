@@ -15,7 +15,7 @@ import { startEmulator, type RunningEmulator } from "../../../../tools/emulator/
 import { CauseFlowClient } from "../../../../provider/client/client";
 import { GET_TENANT, PLUGIN_TENANT_TYPE, UNKNOWN_VALUE } from "../../../../provider/core/tenantRules";
 import { isSecret, revealSecrets, secret } from "../../../../provider/plugin/wire";
-import { REPO_ROOT } from "../../../support/stack";
+import { REPO_ROOT } from "../../../support/repo";
 
 const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string };
 const acme = { name: "Acme Corp", ownerEmail: "owner@acme.com", plan: "pro" as const, settings: { awsRegion: "us-east-1", awsExternalId: "causeflow-ext-acme" } };

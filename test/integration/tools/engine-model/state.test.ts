@@ -9,7 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Engine, secretOutputPaths } from "../../../../tools/engine-model/engine";
 import { ProviderHost } from "../../../../tools/engine-model/host";
 import { hasRevision, installRevision } from "../../../../tools/engine-model/revision";
-import { REPO_ROOT, startStack, type Stack } from "../../../support/stack";
+import { REPO_ROOT } from "../../../support/repo";
+import { startStack, type Stack } from "../../../support/stack";
 import { FIXTURES } from "../../../support/repo";
 
 let stack: Stack;

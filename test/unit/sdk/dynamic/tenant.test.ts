@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as causeflow from "@causeflow/pulumi";
 import { runProgram } from "../../../../tools/engine-model/program";
-import { REPO_ROOT } from "../../../support/stack";
+import { REPO_ROOT } from "../../../support/repo";
 
 const args: causeflow.TenantArgs = { name: "Acme Corp", slug: "acme-corp", ownerEmail: "owner@acme.com" };
 

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { FULL, SIDES, type BenchReport, type SideName } from "../../../../tools/bench/benchmark";
 import { benchmarkTables, formatReport, withBenchmark } from "../../../../tools/bench/run";
-import { REPO_ROOT } from "../../../support/stack";
+import { REPO_ROOT } from "../../../support/repo";
 
 const page = readFileSync(path.join(REPO_ROOT, "docs", "benchmark.md"), "utf8");
 

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { PACKAGE_NAME, SETTINGS, SETTING_NAMES, stackKey, type SettingName } from "../core/config";
 import { GET_TENANT, GET_TENANT_LOOKUPS, PLUGIN_TENANT_TYPE, REPLACING_INPUTS, SECRET_SETTINGS } from "../core/tenantRules";
 import { TENANT_OUTPUT_DESCRIPTIONS, TENANT_OUTPUT_KEYS, apiTenantSchema, settingsSchema, tenantInputsSchema } from "../core/tenantSchema";
-import { REPOSITORY_URL } from "../packageInfo";
+import { LOGO_URL, PLUGIN_DOWNLOAD_URL, REPOSITORY_URL } from "../packageInfo";
 
 
 type Primitive = "string" | "number" | "integer" | "boolean";
@@ -59,6 +59,9 @@ export interface PackageSpec {
   repository: string;
   publisher: string;
   license: string;
+  logoUrl: string;
+  pluginDownloadURL: string;
+  meta: { supportPack: boolean };
   config: { variables: Record<string, PropertySpec> };
   provider: Omit<ResourceSpec, "properties">;
   types: Record<string, ObjectTypeSpec | EnumTypeSpec>;
@@ -215,8 +218,11 @@ const LOOKUP_DESCRIPTIONS: Record<(typeof GET_TENANT_LOOKUPS)[number], string> =
   slug: "The slug of the tenant to look up: lowercase letters, digits and hyphens, such as `acme-corp`.",
 };
 
-/** The package schema, for the plugin of this version (package.json's). A plain JSON value. */
-export function packageSchema(version: string): PackageSpec {
+/**
+ * The package schema, for the plugin of this version (package.json's), downloaded by the CLI from
+ * `pluginDownloadURL` when a program's SDK needs it and it is not installed. A plain JSON value.
+ */
+export function packageSchema(version: string, pluginDownloadURL: string = PLUGIN_DOWNLOAD_URL): PackageSpec {
   const tenantOutputs = outputs(TENANT_OUTPUT_KEYS);
   return {
     name: PACKAGE_NAME,
@@ -228,6 +234,10 @@ export function packageSchema(version: string): PackageSpec {
     repository: REPOSITORY_URL,
     publisher: "CauseFlow",
     license: "Apache-2.0",
+    logoUrl: LOGO_URL,
+    pluginDownloadURL,
+    // Generated SDKs as packages of their own: each carries the schema's version and, in Go, a go.mod.
+    meta: { supportPack: true },
     config: { variables: settings((env, key) => `When ${key} is not set, the default provider reads the ${env} environment variable.`, true) },
     provider: {
       description:
@@ -264,12 +274,13 @@ export function packageSchema(version: string): PackageSpec {
       // `@causeflow/pulumi` is this package, whose main export is the dynamic Tenant: the SDK
       // generated from this schema is another package, which talks to the `causeflow` plugin.
       nodejs: { packageName: "@causeflow/pulumi-causeflow" },
-      python: { packageName: "pulumi_causeflow" },
-      go: { importBasePath: `${REPOSITORY_URL.replace(/^https:\/\//, "")}/sdk/go/causeflow` },
-      // Namespace CauseFlow.CauseFlow (Pulumi.Aws's shape), not Pulumi.Causeflow.
-      csharp: { rootNamespace: "CauseFlow", namespaces: { [PACKAGE_NAME]: "CauseFlow" } },
-      // Java package ai.causeflow.causeflow: the base package, then the package's name.
-      java: { basePackage: "ai.causeflow" },
+      python: { packageName: "pulumi_causeflow", pyproject: { enabled: true } },
+      go: { importBasePath: `${REPOSITORY_URL.replace(/^https:\/\//, "")}/sdk/go/causeflow`, respectSchemaVersion: true },
+      // Java package ai.causeflow.causeflow: the base package, then the package's name. The
+      // generator's own Pulumi requirement is 1.0.0; this is the release the SDK is compiled against.
+      java: { basePackage: "ai.causeflow", dependencies: { "com.pulumi:pulumi": "1.36.1" } },
+      // No C# settings: the default namespace, Pulumi.Causeflow. Under CauseFlow.CauseFlow the .NET
+      // generator's fully qualified enum types would resolve against the inner CauseFlow and not compile.
     },
   };
 }

@@ -6,7 +6,7 @@
  * (test/support/cli/workspace.ts says why).
  */
 import { execFile } from "node:child_process";
-import { copyFileSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import type { Stack } from "@pulumi/pulumi/automation";
@@ -26,9 +26,7 @@ describeWithCli()("the overview's TypeScript sample with the plugin's Node SDK, 
     emulator = await startEmulator();
     workspace = new CliWorkspace("cf-cli-nodejs-");
     // The SDK built as its package.json says, and laid out as npm installs it: package.json beside bin's files.
-    const sdk = path.join(await workspace.generatedSdks("nodejs"), "nodejs");
-    const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string };
-    writeFileSync(path.join(sdk, "package.json"), readFileSync(path.join(sdk, "package.json"), "utf8").replace("${VERSION}", version));
+    const sdk = workspace.committedSdk("nodejs");
     symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(sdk, "node_modules"));
     await promisify(execFile)(process.execPath, [TSC], { cwd: sdk });
     copyFileSync(path.join(sdk, "package.json"), path.join(sdk, "bin", "package.json"));

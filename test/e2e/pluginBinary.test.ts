@@ -2,15 +2,24 @@
  * The plugin as a release ships it: `npm run build:plugin` makes one executable (no Node.js, no
  * npm install) and its archive; the pinned Pulumi CLI installs the archive into an empty
  * PULUMI_HOME with `pulumi plugin install resource causeflow <version> --file`, and a YAML program
- * with no `plugins:` entry then runs the installed plugin against the emulator.
+ * with no `plugins:` entry then runs the installed plugin against the emulator. And as a user of
+ * a generated SDK meets it: the CLI downloads the archive by itself, from the SDK's
+ * pluginDownloadURL, here a server on 127.0.0.1.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readSync, closeSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import { startEmulator, type RunningEmulator } from "../../tools/emulator/server";
 import { buildPluginBinary, tarballName, type BuiltPlugin } from "../../tools/release/pluginBinary";
-import { CliWorkspace, describeWithCli, printed } from "../support/cli/workspace";
+import { generateSdks } from "../../tools/sdks";
+import { CliWorkspace, describeWithCli, docSample, printed } from "../support/cli/workspace";
+import { CLI_SUPPORT } from "../support/cli/pinnedCli";
+import { GoHarness, programBody } from "../support/cli/goHarness";
+import { REQUIREMENTS } from "../support/cli/virtualenv";
 
 const { version } = require("@causeflow/pulumi/package.json") as { version: string };
 
@@ -79,4 +88,102 @@ outputs:
     const outputs = JSON.parse((await workspace.pulumi(project, "stack", "output", "--json")).stdout) as { tenantId: string };
     expect(outputs.tenantId).toBe(emulator.store.findBySlug("binary-acme")?.tenantId);
   }, 300_000);
+});
+
+/** Serves a folder's files over HTTP on 127.0.0.1, as a release's download site; records each path asked for. */
+async function serveFolder(folder: string): Promise<{ server: Server; url: string; asked: string[] }> {
+  const asked: string[] = [];
+  const server = createServer((request, response) => {
+    const name = decodeURIComponent(new URL(request.url ?? "/", "http://127.0.0.1").pathname.slice(1));
+    asked.push(name);
+    const file = path.join(folder, path.basename(name));
+    if (!existsSync(file)) return void response.writeHead(404).end();
+    // The CLI refuses a download without its length ("expected -1 bytes"): release sites send it.
+    response.writeHead(200, { "content-type": "application/gzip", "content-length": statSync(file).size });
+    createReadStream(file).pipe(response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, asked };
+}
+
+/** The first bytes of a file: an executable's magic number. */
+function magic(file: string): string {
+  const bytes = Buffer.alloc(4);
+  const fd = openSync(file, "r");
+  readSync(fd, bytes, 0, 4, 0);
+  closeSync(fd);
+  return bytes.toString("latin1");
+}
+
+describeWithCli()("the plugin fetched by the Pulumi CLI itself, from a generated SDK's pluginDownloadURL", () => {
+  const run = promisify(execFile);
+  let emulator: RunningEmulator;
+  let site: Awaited<ReturnType<typeof serveFolder>>;
+  let release: string;
+  const workspaces: CliWorkspace[] = [];
+
+  beforeAll(async () => {
+    release = mkdtempSync(path.join(tmpdir(), "cf-plugin-site-"));
+    buildPluginBinary(release, () => undefined);
+    site = await serveFolder(release);
+    emulator = await startEmulator();
+  }, 180_000);
+  afterAll(async () => {
+    for (const workspace of workspaces) workspace.close();
+    await emulator?.close();
+    await new Promise((resolve) => site?.server.close(resolve));
+    if (release) rmSync(release, { recursive: true, force: true });
+  });
+
+  /**
+   * A workspace with an empty PULUMI_HOME, the SDK for `language` built for the local site (as a
+   * release builds SDKs for a mirror), and the environment of a run on a machine without Node.js:
+   * PATH an empty folder (the CLI is reached by its full path), automatic plugin acquisition on.
+   */
+  function freshMachine(language: "python" | "go") {
+    site.asked.length = 0;
+    const workspace = new CliWorkspace(`cf-cli-download-${language}-`);
+    workspaces.push(workspace);
+    const sdk = generateSdks({ out: path.join(workspace.home, "sdk"), pluginDownloadURL: site.url, languages: [language], log: () => undefined });
+    const noTools = path.join(workspace.home, "empty-path");
+    mkdirSync(noTools);
+    const env = { PATH: noTools, PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false" };
+    const pluginDir = path.join(workspace.env.PULUMI_HOME, "plugins", `resource-causeflow-v${version}`);
+    expect(existsSync(pluginDir)).toBe(false);
+    return { workspace, sdk: path.join(sdk, language), env, pluginDir };
+  }
+
+  /** The CLI asked the site for this platform's archive, once, installed the executable, and the program created the sample's tenant. */
+  function expectFetchedAndCreated(pluginDir: string, slug: string, result: { summary: { outputs?: Record<string, unknown> }; printed: string }) {
+    expect(site.asked).toEqual([tarballName(version)]);
+    expect(magic(path.join(pluginDir, "pulumi-resource-causeflow"))).toBe("\x7fELF");
+    expect(result.printed).not.toContain("from $PATH");
+    expect(result.summary.outputs?.tenantId).toBe(emulator.store.findBySlug(slug)?.tenantId);
+  }
+
+  it("a Python program, from the SDK's wheel in a fresh virtualenv, gets the plugin on its first `pulumi up`", async () => {
+    const { workspace, sdk, env, pluginDir } = freshMachine("python");
+    // As pip installs it: a wheel, in a fresh virtualenv, its dependencies from PyPI (Pulumi's at the journeys' pin).
+    const wheels = path.join(workspace.home, "wheels");
+    await run("python3", ["-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps", "--wheel-dir", wheels, sdk]);
+    const venv = path.join(workspace.home, "venv");
+    await run("python3", ["-m", "venv", venv]);
+    const python = path.join(venv, "bin", "python");
+    const [wheel] = readdirSync(wheels);
+    await run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-c", REQUIREMENTS, path.join(wheels, wheel)]);
+    const program = path.join(workspace.home, "__main__.py");
+    writeFileSync(program, docSample("docs/_index.md", "python", "# Python").replace('"acme-corp"', '"py-fetched"'));
+
+    const result = await workspace.runHarness(python, [path.join(CLI_SUPPORT, "python", "run.py"), "up", program], "py-download", emulator, env);
+    expectFetchedAndCreated(pluginDir, "py-fetched", result);
+  }, 600_000);
+
+  it("a Go program, built with the SDK's module, gets the plugin on its first `pulumi up`", async () => {
+    const { workspace, sdk, env, pluginDir } = freshMachine("go");
+    const harness = await GoHarness.create(path.join(workspace.home, "program"), sdk);
+    await harness.build(programBody(docSample("docs/_index.md", "go", "// Go")).replace('"acme-corp"', '"go-fetched"'));
+
+    const result = await workspace.runHarness(harness.executable, ["up"], "go-download", emulator, env);
+    expectFetchedAndCreated(pluginDir, "go-fetched", result);
+  }, 600_000);
 });

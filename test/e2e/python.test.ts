@@ -1,35 +1,17 @@
 /**
- * Journey 3: the Python sample of docs/_index.md, with the plugin's Python SDK (generated from its schema)
+ * Journey 3: the Python sample of docs/_index.md, with the plugin's committed Python SDK (sdk/python)
  * and `pulumi` from PyPI in a virtualenv, through the real Pulumi CLI against the emulator
  * (docSampleJourney.ts). The program runs through Pulumi's Python Automation API (python/run.py says why).
  */
-import { execFile, execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { execFile } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { startEmulator, type RunningEmulator } from "../../tools/emulator/server";
 import { CliWorkspace, describeWithCli, docSample } from "../support/cli/workspace";
 import { itRunsTheDocSample } from "../support/cli/docSampleJourney";
 import { CLI_SUPPORT } from "../support/cli/pinnedCli";
-
-const REQUIREMENTS = path.join(CLI_SUPPORT, "python", "requirements.txt");
-
-/** A virtualenv with test/support/cli/python/requirements.txt, in a cache folder outside the repository keyed by that file. */
-function pythonWithPulumi(): string {
-  const key = createHash("sha256").update(readFileSync(REQUIREMENTS)).digest("hex").slice(0, 16);
-  const cacheRoot = process.env.CAUSEFLOW_PULUMI_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), ".cache"), "causeflow");
-  const venv = path.join(cacheRoot, `python-${key}`);
-  const python = path.join(venv, "bin", "python");
-  if (existsSync(path.join(venv, "complete"))) return python;
-  process.stderr.write(`creating a virtualenv with test/support/cli/python/requirements.txt in ${venv} (once)\n`);
-  rmSync(venv, { recursive: true, force: true });
-  execFileSync("python3", ["-m", "venv", venv]);
-  execFileSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", REQUIREMENTS], { stdio: "inherit" });
-  writeFileSync(path.join(venv, "complete"), "");
-  return python;
-}
+import { pythonWithPulumi } from "../support/cli/virtualenv";
 
 describeWithCli()("the overview's Python sample with the plugin's SDK, through the Pulumi CLI", () => {
   let emulator: RunningEmulator;
@@ -46,8 +28,8 @@ describeWithCli()("the overview's Python sample with the plugin's SDK, through t
     emulator = await startEmulator();
     workspace = new CliWorkspace("cf-cli-python-");
     // Installed as pip installs it from an index, metadata and all: the SDK reads its own version.
-    const sdks = await workspace.generatedSdks("python");
-    await promisify(execFile)(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--target", path.join(workspace.home, "site-packages"), path.join(sdks, "python")]);
+    const sdk = workspace.committedSdk("python");
+    await promisify(execFile)(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--target", path.join(workspace.home, "site-packages"), sdk]);
     writeFileSync(program(), docSample("docs/_index.md", "python", "# Python"));
   }, 300_000);
   afterAll(async () => {

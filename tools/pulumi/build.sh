@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the Pulumi CLI pinned in this folder's go.mod/go.sum (imported by tools.go), the YAML
-# language host pinned in yaml/, our lifeline, and our gen-sdk (pinned in gen-sdk/), into a cache
-# folder outside the repository keyed by the pins, so that a second run costs nothing. yaml/ and
-# gen-sdk/ are modules of their own because each needs another pkg/v3 than the CLI's. The first
-# build compiles a large tree: several minutes on two cores.
+# language host pinned in yaml/, our lifeline, and the SDK generators (gen-sdk for Python, Node.js
+# and Go; gen-sdk-java; gen-sdk-dotnet), into a cache folder outside the repository keyed by the
+# pins, so that a second run costs nothing. yaml/ and each generator are modules of their own
+# because each needs another pkg/v3 than the CLI's. The first build compiles a large tree: several
+# minutes on two cores.
 #
 #   build.sh           build if needed; the last line printed is the folder of the binaries
 #   build.sh --where   build nothing: print that folder; exit 0 if it is built, 3 if not
@@ -57,7 +58,7 @@ show_progress() {
   done
 }
 # Each program as "<module folder> <package>": ours, then those each tools.go imports.
-programs=(". ./lifeline" "gen-sdk .")
+programs=(". ./lifeline" "gen-sdk ." "gen-sdk-java ." "gen-sdk-dotnet .")
 for module in . yaml; do
   for package in $(sed -n 's/^[[:space:]]*_ "\(.*\)"$/\1/p' "$module/tools.go"); do programs+=("$module $package"); done
 done

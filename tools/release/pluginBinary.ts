@@ -64,8 +64,13 @@ export function buildPluginBinary(outDir: string = path.join(PACKAGE_ROOT, "dist
   const binary = path.join(work, exe);
   copyFileSync(process.execPath, binary);
   chmodSync(binary, 0o755);
+  // The steps Node's documentation gives per system: macOS binaries are signed, and must be
+  // unsigned before the blob goes in, then signed again (ad hoc) to run; Mach-O needs a segment name.
+  if (process.platform === "darwin") execFileSync("codesign", ["--remove-signature", binary]);
   const postject = path.join(path.dirname(require.resolve("postject/package.json")), "dist", "cli.js");
-  execFileSync(process.execPath, [postject, binary, "NODE_SEA_BLOB", blob, "--sentinel-fuse", SEA_FUSE], { stdio: "ignore" });
+  const macho = process.platform === "darwin" ? ["--macho-segment-name", "NODE_SEA"] : [];
+  execFileSync(process.execPath, [postject, binary, "NODE_SEA_BLOB", blob, "--sentinel-fuse", SEA_FUSE, ...macho], { stdio: "ignore" });
+  if (process.platform === "darwin") execFileSync("codesign", ["--sign", "-", binary]);
 
   log(`build:plugin: packing ${tarballName()}`);
   const archive = path.join(work, "archive");

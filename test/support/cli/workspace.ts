@@ -5,7 +5,7 @@
  * global setup says which, and why, in one line); under CI=true a missing CLI fails them.
  */
 import { execFile } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -132,28 +132,20 @@ export class CliWorkspace {
   }
 
   /**
-   * The plugin's SDKs for these languages, generated from the schema the CLI reads from the plugin
-   * (`pulumi package get-schema`), by tools/pulumi's gen-sdk (or, with a CLI from PATH, by
-   * `pulumi package gen-sdk`); in sdks/<language>.
+   * A copy of the plugin's committed SDK for `language` (sdk/<language>, which an end-to-end test
+   * holds equal to what the pinned generators make of the schema), to build in without touching the
+   * repository: sdks/<language>.
    */
-  async generatedSdks(...languages: string[]): Promise<string> {
-    const out = path.join(this.home, "sdks");
-    const schemaFile = path.join(this.home, "schema.json");
-    const { stdout } = await this.pulumi(this.home, "package", "get-schema", path.join(this.pluginFolder(), "pulumi-resource-causeflow"));
-    writeFileSync(schemaFile, stdout);
-    if (this.#cli.lifeline) {
-      await promisify(execFile)(path.join(this.#cli.bin, "gen-sdk"), [schemaFile, out, ...languages]);
-    } else {
-      // A CLI from PATH comes with its language hosts, which generate the SDKs themselves.
-      for (const language of languages) await this.pulumi(this.home, "package", "gen-sdk", schemaFile, "--language", language, "--out", out);
-    }
-    return out;
+  committedSdk(language: string): string {
+    const copy = path.join(this.home, "sdks", language);
+    cpSync(path.join(REPO_ROOT, "sdk", language), copy, { recursive: true });
+    return copy;
   }
 
   /**
    * Runs a harness that drives a program of another language through the Automation API
    * (python/run.py, go/main.go.tmpl) with `operation`, on the stack `project`/dev against
-   * `emulator`, the plugin on PATH; its last line is a JSON summary.
+   * `emulator`, the plugin on PATH unless `env` gives a PATH; its last line is a JSON summary.
    */
   async runHarness(command: string, args: string[], project: string, emulator: RunningEmulator, env: Record<string, string> = {}): Promise<HarnessResult> {
     const workDir = path.join(this.home, project);
@@ -161,8 +153,8 @@ export class CliWorkspace {
     const { stdout, stderr } = await promisify(execFile)(command, args, {
       env: {
         ...this.env,
-        ...env,
         PATH: `${this.pluginFolder()}${path.delimiter}${this.env.PATH}`,
+        ...env,
         PROJECT: project,
         STACK: "dev",
         WORK_DIR: workDir,

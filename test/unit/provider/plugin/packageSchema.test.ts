@@ -142,6 +142,18 @@ describe("the package schema's consistency", () => {
     expect(schema.version).toBe(PACKAGE_VERSION);
   });
 
+  it("sends the CLI for the plugin to this repository's GitHub releases, unless a build names a mirror", () => {
+    const { url } = (require(path.join(REPO_ROOT, "package.json")) as { repository: { url: string } }).repository;
+    const [, ownerAndRepository] = /github\.com\/(.+?)(\.git)?$/.exec(url)!;
+    expect(schema.pluginDownloadURL).toBe(`github://api.github.com/${ownerAndRepository}`);
+    expect(packageSchema(PACKAGE_VERSION, "https://mirror.example/causeflow").pluginDownloadURL).toBe("https://mirror.example/causeflow");
+  });
+
+  it("shows a logo the repository holds, as a PNG (NuGet takes no SVG), at its raw GitHub address", () => {
+    const [, file] = /^https:\/\/raw\.githubusercontent\.com\/[^/]+\/[^/]+\/main\/(.+)$/.exec(schema.logoUrl)!;
+    expect(readFileSync(path.join(REPO_ROOT, file)).subarray(0, 8).toString("latin1")).toBe("\x89PNG\r\n\x1a\n");
+  });
+
   it("survives JSON unchanged, as GetSchema sends it", () => {
     expect(JSON.parse(JSON.stringify(packageSchema(PACKAGE_VERSION)))).toStrictEqual(schema);
   });

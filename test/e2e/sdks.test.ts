@@ -1,8 +1,8 @@
 /**
  * The committed SDKs (sdk/<language>): equal to what the pinned generators make of today's schema
  * (`npm run sdks`), and each built and tested with its own toolchain: the Python wheel under pytest
- * with Pulumi's mocks, the Go module under `go test` with mocks, Java compiled by Maven. .NET is
- * generated only: this machine has no .NET.
+ * with Pulumi's mocks, the Go module under `go test` with mocks, Java compiled by Maven with the
+ * overview's Java sample. .NET is generated only (this machine has no .NET): its shape is checked.
  */
 import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import { PLUGIN_DOWNLOAD_URL, VERSION } from "../../provider/packageInfo";
 import { SDK_LANGUAGES, generateSdks } from "../../tools/sdks";
 import { REPO_ROOT } from "../support/repo";
-import { describeWithCli } from "../support/cli/workspace";
+import { describeWithCli, docSample } from "../support/cli/workspace";
 import { pythonWithPulumi } from "../support/cli/virtualenv";
 
 const run = promisify(execFile);
@@ -82,12 +82,28 @@ describeWithCli()("the generated SDKs", () => {
     expect(stdout.match(/^--- PASS/gm)).toHaveLength(3);
   }, 600_000);
 
-  it("Java: compiles with Maven", async () => {
+  it("Java: compiles with Maven, and the overview's Java sample compiles against it", async () => {
     const sdk = path.join(work, "java");
     cpSync(path.join(SDK, "java"), sdk, { recursive: true });
-    await run("mvn", ["--batch-mode", "--quiet", "compile"], { cwd: sdk, maxBuffer: 16 * 1024 * 1024 });
-    expect(files(path.join(sdk, "target", "classes")).filter((file) => file.endsWith("Tenant.class"))).toEqual(
-      expect.arrayContaining([expect.stringMatching(/\/Tenant\.class$/)]),
-    );
+    const maven = (...args: string[]) => run("mvn", ["--batch-mode", "--quiet", ...args], { cwd: sdk, maxBuffer: 16 * 1024 * 1024 });
+    await maven("compile", "dependency:build-classpath", "-Dmdep.outputFile=classpath.txt");
+    const sample = path.join(work, "java-sample", "myproject", "App.java");
+    mkdirSync(path.dirname(sample), { recursive: true });
+    writeFileSync(sample, docSample("docs/_index.md", "java", "// Java"));
+    const classpath = [path.join(sdk, "target", "classes"), readFileSync(path.join(sdk, "classpath.txt"), "utf8").trim()].join(path.delimiter);
+    await run("javac", ["-d", path.join(work, "java-sample", "classes"), "-cp", classpath, sample]);
+    expect(files(path.join(work, "java-sample", "classes"))).toEqual([path.join("myproject", "App.class")]);
   }, 600_000);
+
+  it(".NET (generated only: no .NET here): one namespace, Pulumi.Causeflow, and the package's version and plugin embedded", () => {
+    const sources = files(path.join(SDK, "dotnet")).filter((file) => file.endsWith(".cs"));
+    const namespaces = new Set(sources.map((file) => /^namespace (\S+)$/m.exec(readFileSync(path.join(SDK, "dotnet", file), "utf8"))?.[1]));
+    expect(namespaces).toEqual(new Set(["Pulumi.Causeflow", "Pulumi.Causeflow.Inputs", "Pulumi.Causeflow.Outputs"]));
+    const project = readFileSync(path.join(SDK, "dotnet", "Pulumi.Causeflow.csproj"), "utf8");
+    expect(project).toMatch(/<PackageReference Include="Pulumi" Version="[^"]+" \/>/);
+    expect(project).toContain("<EmbeddedResource Include=\"version.txt\"");
+    expect(project).toContain("<EmbeddedResource Include=\"pulumi-plugin.json\"");
+    expect(readFileSync(path.join(SDK, "dotnet", "version.txt"), "utf8").trim()).toBe(VERSION);
+    expect(JSON.parse(readFileSync(path.join(SDK, "dotnet", "pulumi-plugin.json"), "utf8"))).toMatchObject({ name: "causeflow", version: VERSION, server: PLUGIN_DOWNLOAD_URL });
+  });
 });

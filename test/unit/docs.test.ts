@@ -94,7 +94,7 @@ describe("the versions users need", () => {
   it("are stated once, in the README, as package.json requires them", () => {
     expect(node).toMatch(/^\d+\.\d+\.\d+$/);
     expect(pulumi).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(read("README.md")).toContain(`Requirements: Node.js ${node} or later, and \`@pulumi/pulumi\` ${pulumi} or later.`);
+    expect(read("README.md")).toContain(`The dynamic resource and the npm package: Node.js ${node} or later, and \`@pulumi/pulumi\` ${pulumi} or later.`);
   });
 
   it("are stated nowhere else", () => {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Pulumi CLI pinned in this folder's go.mod/go.sum (imported by tools.go), the YAML
 # language host pinned in yaml/, our lifeline, and the SDK generators (gen-sdk for Python, Node.js
-# and Go; gen-sdk-java; gen-sdk-dotnet), into a cache folder outside the repository keyed by the
-# pins, so that a second run costs nothing. yaml/ and each generator are modules of their own
+# and Go; gen-sdk-java; gen-sdk-dotnet; what they share is in sdkgen/), into a cache folder outside
+# the repository keyed by the pins, so that a second run costs nothing. yaml/ and each generator are modules of their own
 # because each needs another pkg/v3 than the CLI's. The first build compiles a large tree: several
 # minutes on two cores.
 #

@@ -3,10 +3,11 @@ module github.com/causeflow/pulumi-causeflow/tools/pulumi/gen-sdk-java
 go 1.26.6
 
 require (
-	github.com/blang/semver v3.5.1+incompatible
 	github.com/pulumi/pulumi-java/pkg v1.22.0
 	github.com/pulumi/pulumi/pkg/v3 v3.228.0
 )
+
+require github.com/blang/semver v3.5.1+incompatible // indirect
 
 require (
 	dario.cat/mergo v1.0.0 // indirect
@@ -16,6 +17,7 @@ require (
 	github.com/apparentlymart/go-textseg/v15 v15.0.0 // indirect
 	github.com/atotto/clipboard v0.1.4 // indirect
 	github.com/aymanbagabas/go-osc52/v2 v2.0.1 // indirect
+	github.com/causeflow/pulumi-causeflow/tools/pulumi/sdkgen v0.0.0
 	github.com/cenkalti/backoff/v5 v5.0.3 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/charmbracelet/bubbles v1.0.0 // indirect
@@ -124,3 +126,5 @@ require (
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 	lukechampine.com/frand v1.5.1 // indirect
 )
+
+replace github.com/causeflow/pulumi-causeflow/tools/pulumi/sdkgen => ../sdkgen

@@ -25,11 +25,14 @@ export type Operation = "create" | "read" | "update";
  */
 const named = (tenant: string) => JSON.stringify(tenant.length > 100 ? `${tenant.slice(0, 100)}…` : tenant);
 
-/** A failed call: what failed, for which tenant, what the API said, and what to do next. */
-export function failedCall(operation: Operation, tenant: string, error: unknown): string {
+/**
+ * A failed call: what failed, for which tenant, what the API said, and what to do next (the
+ * error's usual remedy, unless the caller knows a better one).
+ */
+export function failedCall(operation: Operation, tenant: string, error: unknown, advice?: string): string {
   const what = `Could not ${operation} CauseFlow tenant ${named(tenant)}`;
   if (!(error instanceof CauseFlowError)) return `${what}: ${error instanceof Error ? error.message : String(error)}`;
-  return `${what}: ${error.message}. ${remedy(operation, tenant, error)}`.trim();
+  return `${what}: ${error.message}. ${advice ?? remedy(operation, tenant, error)}`.trim();
 }
 
 function remedy(operation: Operation, tenant: string, error: CauseFlowError): string {
@@ -71,6 +74,54 @@ function remedy(operation: Operation, tenant: string, error: CauseFlowError): st
     return "The API could not be reached or failed; check causeflow:apiUrl and try again later.";
   }
   return "";
+}
+
+/** The tenant that holds a slug a create met taken, as CauseFlow lists and reads it. */
+export interface SlugHolder {
+  tenantId: string;
+  name: string;
+  plan: string;
+  createdAt: string;
+}
+
+/**
+ * A create that met its slug taken by `holder`: who holds it, why the provider does not take it
+ * (the API cannot say which program or run created a tenant, and a tenant another stack manages
+ * must not change hands), and the commands that record it when this stack's own interrupted run
+ * created it. With the resource's URN (the plugin is told it) that is `pulumi import`, which works
+ * whether or not the checkpoint still holds the pending create; a dynamic provider is not told its
+ * URN, and `pulumi import` cannot make a dynamic resource, so there it is `adoptExisting`.
+ */
+export function slugTaken(slug: string, holder: SlugHolder, urn: string | undefined): string {
+  const record =
+    urn === undefined
+      ? "set `adoptExisting: true` on this Tenant for one `pulumi up` (it takes the tenant only if it matches the program)"
+      : `run \`${importCommand(urn, holder.tenantId)}\``;
+  return (
+    `The slug ${named(slug)} is already taken, by tenant ${holder.tenantId} (${named(holder.name)}, plan ${holder.plan}, created ${holder.createdAt}). ` +
+    "The provider does not take a tenant by itself: the CauseFlow API cannot say which program or run created it, " +
+    "and a tenant that another stack manages must not change hands. " +
+    `If an interrupted \`pulumi up\` of this stack created it (the CLI then warns of pending operations), ${record}, ` +
+    "then `pulumi refresh --yes --clear-pending-creates` and `pulumi up`. " +
+    "If it is yours otherwise, set `adoptExisting: true` on the Tenant; if it is not, choose another slug."
+  );
+}
+
+/**
+ * `pulumi import` of the tenant under the resource's own URN: its type and name, and `--parent`
+ * when the URN says it has one that is not the stack (whose URN only the user can read off).
+ */
+function importCommand(urn: string, tenantId: string): string {
+  const [, qualifiedType = "", name = ""] = /^urn:pulumi:[^:]*::[^:]*::(.*)::([^]*)$/.exec(urn) ?? [];
+  const types = qualifiedType.split("$");
+  const type = types[types.length - 1];
+  const parent = types.length > 1 ? ` --parent <parent's name>=<parent's URN, from \`pulumi stack --show-urns\`>` : "";
+  return `pulumi import ${type} ${shellWord(name)} ${tenantId}${parent} --yes --protect=false --generate-code=false`;
+}
+
+/** A word as a POSIX shell reads it back: bare when it is plain, else in single quotes. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

@@ -98,11 +98,12 @@ export class Tenants {
 
   /**
    * POSTs the tenant, or finds it after an answer was lost, or adopts the one holding the slug;
-   * then PATCHes what it still lacks and verifies that CauseFlow applied it all.
+   * then PATCHes what it still lacks and verifies that CauseFlow applied it all. `urn`, where the
+   * host knows it, goes into the command a slug-taken error gives.
    */
-  async create(inputs: TenantInputs): Promise<{ id: string; outputs: TenantOutputs }> {
+  async create(inputs: TenantInputs, urn?: string): Promise<{ id: string; outputs: TenantOutputs }> {
     const body = planCreate(inputs);
-    const created = await this.#createOrFind(inputs, body).catch(worded("create", inputs.slug));
+    const created = await this.#createOrFind(inputs, body, urn).catch(worded("create", inputs.slug));
     // From here on the tenant exists: any failure is partial, so the engine records it. Settings
     // not yet read back count as missing, so that the next `up` sends them again.
     let known: ApiTenant = { ...created, settings: created.settings ?? {} };
@@ -185,7 +186,7 @@ export class Tenants {
    * that attempt created; or, with adoptExisting, the tenant holding the slug. Never a second
    * tenant, never one that is not recorded, never another program's without its opt-in.
    */
-  async #createOrFind(inputs: TenantInputs, body: CreateTenantBody): Promise<ApiTenant> {
+  async #createOrFind(inputs: TenantInputs, body: CreateTenantBody, urn: string | undefined): Promise<ApiTenant> {
     const client = this.#connect();
     const firstSentAt = Date.now();
     try {
@@ -193,8 +194,21 @@ export class Tenants {
     } catch (error) {
       if (error instanceof CauseFlowError && error.unknownOutcome) return this.#findLostTenant(inputs, body, firstSentAt, error);
       if (error instanceof ConflictError && inputs.adoptExisting === true) return this.#adopt(inputs);
+      if (error instanceof ConflictError) throw await this.#slugTaken(inputs, error, urn);
       throw error;
     }
+  }
+
+  /**
+   * The error for a slug met taken: naming the tenant that holds it where this token can find it
+   * (the failure path alone pays for the search), else the API's error as it is.
+   */
+  async #slugTaken(inputs: TenantInputs, error: ConflictError, urn: string | undefined): Promise<Error> {
+    const holder = await this.#connect()
+      .findTenantBySlug(inputs.slug, { prefer: (item) => item.name === inputs.name })
+      .then((found) => found.tenant, () => undefined);
+    if (holder === undefined) return error;
+    return new WordedFailure(messages.failedCall("create", inputs.slug, error, messages.slugTaken(inputs.slug, holder, urn)), { cause: error });
   }
 
   /**

@@ -136,7 +136,7 @@ export class TenantPlugin {
   async create(request: rpc.CreateRequest): Promise<rpc.CreateResponse> {
     const { props, secrets } = readProps(request.getProperties());
     if (request.getPreview()) return new rpc.CreateResponse().setProperties(outputStruct(previewOutputs(props), secrets));
-    const { id, outputs } = await initFailure(secrets, () => this.#tenants.create(props as unknown as TenantInputs));
+    const { id, outputs } = await initFailure(secrets, () => this.#tenants.create(props as unknown as TenantInputs, request.getUrn()));
     return new rpc.CreateResponse().setId(id).setProperties(outputStruct(outputs, secrets));
   }
 

@@ -209,7 +209,7 @@ export function createHandler(options: EmulatorOptions): (req: IncomingMessage, 
     res.setHeader("X-Request-Id", `req_${requests.toString(36)}_${randomBytes(4).toString("hex")}`);
     let status: number;
     let body: unknown;
-    let fault: FaultPlan = { latencyMs: 0, dropFields: [] };
+    let fault: FaultPlan = { latencyMs: 0, slowAnswerMs: 0, dropFields: [] };
     try {
       const url = parseUrl(req.url);
       // Before the faults: a request that fails authentication neither meets nor uses one up.
@@ -226,8 +226,9 @@ export function createHandler(options: EmulatorOptions): (req: IncomingMessage, 
       status = failure.status;
       body = { error: failure.code, message: failure.message, ...(failure.details ? { details: failure.details } : {}) };
     }
-    // Processed, and the answer lost on the way back: what a reset after a commit looks like.
-    if (fault.drop === "after") return void req.socket.destroy();
+    // Processed, and the answer late, or lost on the way back: what a reset after a commit looks like.
+    if (fault.slowAnswerMs > 0) await sleep(fault.slowAnswerMs, undefined, { ref: false });
+    if (fault.drop === "after" || req.socket.destroyed) return void req.socket.destroy();
     // An answer before the whole body arrived (a 413, say) closes the connection rather than read the rest.
     if (!req.complete) res.setHeader("Connection", "close");
     send(res, status, body);

@@ -17,6 +17,11 @@ export interface FaultRule {
   retryAfterSeconds?: number;
   /** Wait this long before handling the request; every matching request unless `count` says otherwise. */
   latencyMs?: number;
+  /**
+   * Handle the request, then wait this long before answering: a service that committed and is
+   * slow to say so, where a client killed meanwhile never learns the outcome.
+   */
+  slowAnswerMs?: number;
   /** Close the connection without answering: before processing the request, or after. */
   drop?: "before" | "after";
   /**
@@ -36,6 +41,7 @@ export interface FaultRule {
 /** What the rules that matched a request ask of it. */
 export interface FaultPlan {
   latencyMs: number;
+  slowAnswerMs: number;
   drop?: "before" | "after";
   failure?: { status: number; code: string; message: string; retryAfterSeconds?: number };
   dropFields: string[];
@@ -70,12 +76,13 @@ export class FaultInjector {
 
   /** The plan for one request: every matching rule applies, and each uses up one of its count. */
   take(method: string, path: string): FaultPlan {
-    const plan: FaultPlan = { latencyMs: 0, dropFields: [] };
+    const plan: FaultPlan = { latencyMs: 0, slowAnswerMs: 0, dropFields: [] };
     for (const rule of this.#rules) {
       if (rule.remaining <= 0 || !matches(rule, method, path)) continue;
       if (rule.share !== undefined && this.random() >= rule.share) continue;
       rule.remaining--;
       plan.latencyMs += rule.latencyMs ?? 0;
+      plan.slowAnswerMs += rule.slowAnswerMs ?? 0;
       plan.drop ??= rule.drop;
       plan.dropFields.push(...(rule.dropFields ?? []));
       if (rule.status !== undefined && !plan.failure) {
@@ -89,8 +96,8 @@ export class FaultInjector {
 }
 
 /**
- * A status or a drop stands in for the service's answer, an event one asks for once; latency and
- * dropped fields describe a degraded service, a condition that lasts. A rule with both is an event.
+ * A status or a drop stands in for the service's answer, an event one asks for once; latency, slow
+ * answers and dropped fields describe a degraded service, a condition that lasts. A rule with both is an event.
  */
 function defaultCount(rule: FaultRule): number {
   const answersInstead = rule.status !== undefined || rule.drop !== undefined;
@@ -106,7 +113,8 @@ function matches(rule: FaultRule, method: string, path: string): boolean {
 /**
  * Reads a rule from its command-line form: space-separated key=value pairs, e.g.
  * `status=503 method=POST count=2`, `status=429 retry-after=2 count=5`, `latency=300 share=0.5`,
- * `drop=after method=POST`, `drop-fields=awsRoleArn,awsExternalId`, `path=/v1/tenants`.
+ * `drop=after method=POST`, `slow-answer=5000 method=POST`, `drop-fields=awsRoleArn,awsExternalId`,
+ * `path=/v1/tenants`.
  */
 export function parseFaultRule(spec: string): FaultRule {
   const rule: FaultRule = {};
@@ -136,6 +144,9 @@ export function parseFaultRule(spec: string): FaultRule {
       case "latency":
         rule.latencyMs = number(key, text, (n) => n >= 0);
         break;
+      case "slow-answer":
+        rule.slowAnswerMs = number(key, text, (n) => n >= 0);
+        break;
       case "drop":
         if (text !== "before" && text !== "after") throw new Error(`fault "${spec}": drop must be before or after`);
         rule.drop = text;
@@ -151,12 +162,12 @@ export function parseFaultRule(spec: string): FaultRule {
         break;
       default:
         throw new Error(
-          `fault "${spec}": unknown key "${key}"; use method, path, status, code, retry-after, latency, drop, drop-fields, count, share`,
+          `fault "${spec}": unknown key "${key}"; use method, path, status, code, retry-after, latency, slow-answer, drop, drop-fields, count, share`,
         );
     }
   }
-  if (rule.status === undefined && rule.latencyMs === undefined && rule.drop === undefined && rule.dropFields === undefined) {
-    throw new Error(`fault "${spec}" does nothing: give status, latency, drop or drop-fields`);
+  if (rule.status === undefined && rule.latencyMs === undefined && rule.slowAnswerMs === undefined && rule.drop === undefined && rule.dropFields === undefined) {
+    throw new Error(`fault "${spec}" does nothing: give status, latency, slow-answer, drop or drop-fields`);
   }
   return rule;
 }

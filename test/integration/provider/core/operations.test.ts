@@ -28,13 +28,26 @@ describe("create", () => {
     expect(emulator.store.findBySlug("acme-corp")?.tenantId).toBe(id);
   });
 
-  it("fails a taken slug with the API's status, code and request id, and the way out, worded once", async () => {
-    emulator.store.create({ name: "Someone Else", slug: "acme-corp", ownerEmail: "x@else.example", plan: "pro", settings: { autoRemediation: false } });
-    const error = (await tenants.create(acme()).catch((e: Error) => e)) as Error;
+  it("fails a taken slug with the API's status, code and request id, the tenant holding it, and the ways out, worded once", async () => {
+    const holder = emulator.store.create({ name: "Someone Else", slug: "acme-corp", ownerEmail: "x@else.example", plan: "pro", settings: { autoRemediation: false } });
+    const urn = "urn:pulumi:dev::fleet::causeflow:index:Tenant::acme";
+    const error = (await tenants.create(acme(), urn).catch((e: Error) => e)) as Error;
     expect(error).not.toBeInstanceOf(PartialFailure);
-    expect(error.message).toMatch(/^Could not create CauseFlow tenant "acme-corp": HTTP 409 \S+ .*\(request [^)]+\)\. The slug "acme-corp" is already taken/);
-    expect(error.message.match(/Could not create/g)).toHaveLength(1);
+    expect(error.message).toMatch(/^Could not create CauseFlow tenant "acme-corp": HTTP 409 \S+ .*\(request [^)]+\)\. The slug "acme-corp" is already taken, by tenant /);
+    expect(error.message).toContain(`by tenant ${holder.tenantId} ("Someone Else", plan pro, created ${holder.createdAt})`);
+    expect(error.message).toContain(`\`pulumi import causeflow:index:Tenant acme ${holder.tenantId} --yes --protect=false --generate-code=false\``);
+    expect(error.message).toContain("then `pulumi refresh --yes --clear-pending-creates` and `pulumi up`");
     expect(error.message).toContain("`adoptExisting: true`");
+    expect(error.message.match(/Could not create/g)).toHaveLength(1);
+    expect(emulator.store.all()).toHaveLength(1);
+  });
+
+  it("names the API's error alone when the tenant holding a taken slug cannot be found", async () => {
+    emulator.store.create({ name: "Someone Else", slug: "acme-corp", ownerEmail: "x@else.example", plan: "pro", settings: { autoRemediation: false } });
+    emulator.faults.failNext({ method: "GET", status: 503, count: 100 });
+    const error = (await tenants.create(acme()).catch((e: Error) => e)) as Error;
+    expect(error.message).toMatch(/The slug "acme-corp" is already taken: slugs are unique across CauseFlow/);
+    expect(error.message).not.toContain("pulumi import");
   });
 
   it("adopts the tenant holding the slug with adoptExisting, and PATCHes it to the program's name", async () => {

@@ -88,6 +88,28 @@ describe("emulator", () => {
     expect((await call("POST", "/v1/tenants", acme)).status).toBe(201);
   });
 
+  it("with a slow answer, stores the tenant at once and answers late; a client gone meanwhile gets nothing", async () => {
+    emulator.faults.failNext({ method: "POST", slowAnswerMs: 400 });
+    const abandoned = new AbortController();
+    const posted = fetch(emulator.url + "/v1/tenants", {
+      method: "POST",
+      headers: { authorization: `Bearer ${emulator.adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify(acme),
+      signal: abandoned.signal,
+    }).then(
+      () => "answered",
+      (error: Error) => error.name,
+    );
+    while (!emulator.store.findBySlug(acme.slug)) await new Promise((resolve) => setTimeout(resolve, 10));
+    abandoned.abort();
+    expect(await posted).toBe("AbortError");
+    const started = Date.now();
+    const second = await call("POST", "/v1/tenants", { ...acme, slug: "second" });
+    expect(second.status).toBe(201);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    expect(emulator.store.all().map((tenant) => tenant.slug).sort()).toEqual(["acme-corp", "second"]);
+  });
+
   it("lets no request that fails authentication meet or use up a fault", async () => {
     emulator.faults.failNext({ status: 503 });
     expect((await call("GET", "/v1/tenants", undefined, "nope")).status).toBe(401);

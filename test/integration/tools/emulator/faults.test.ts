@@ -8,6 +8,7 @@ describe("parseFaultRule", () => {
     ["latency=300 share=0.5", { latencyMs: 300, share: 0.5 }],
     ["drop=after method=POST path=/v1/tenants", { drop: "after", method: "POST", path: "/v1/tenants" }],
     ["drop-fields=awsRoleArn,awsExternalId", { dropFields: ["awsRoleArn", "awsExternalId"] }],
+    ["slow-answer=5000 method=POST", { slowAnswerMs: 5000, method: "POST" }],
   ])("reads %j", (spec, rule) => {
     expect(parseFaultRule(spec)).toEqual(rule);
   });
@@ -57,8 +58,8 @@ describe("FaultInjector", () => {
   ])("applies a rule with %s to the next matching request only, by default", (_, rule) => {
     const faults = new FaultInjector();
     faults.failNext(rule);
-    expect(faults.take("GET", "/")).not.toEqual({ latencyMs: 0, dropFields: [] });
-    expect(faults.take("GET", "/")).toEqual({ latencyMs: 0, dropFields: [] });
+    expect(faults.take("GET", "/")).not.toEqual({ latencyMs: 0, slowAnswerMs: 0, dropFields: [] });
+    expect(faults.take("GET", "/")).toEqual({ latencyMs: 0, slowAnswerMs: 0, dropFields: [] });
   });
 
   it("combines latency with a failure and announces a 429's reset", () => {
@@ -67,6 +68,7 @@ describe("FaultInjector", () => {
     faults.failNext({ status: 429, retryAfterSeconds: 3 });
     expect(faults.take("GET", "/")).toEqual({
       latencyMs: 50,
+      slowAnswerMs: 0,
       dropFields: [],
       failure: { status: 429, code: "rate_limit_exceeded", message: "Injected fault: 429 rate_limit_exceeded", retryAfterSeconds: 3 },
     });

@@ -1,5 +1,5 @@
 import { APIConnectionError, APIError, NotFoundError } from "../../../../provider/client/errors";
-import { failedCall, lostAnswer, noTenantWithSlug, untrustedNotFound } from "../../../../provider/core/messages";
+import { failedCall, lostAnswer, noTenantWithSlug, slugTaken, untrustedNotFound } from "../../../../provider/core/messages";
 
 describe("failedCall", () => {
   const api = (status: number, code: string) => APIError.fromResponse(status, { error: code, message: "m" }, "req_9");
@@ -67,4 +67,28 @@ it("noTenantWithSlug counts the tenants the token could not read", () => {
 it("names a tenant by at most 100 characters of its slug, so that the message reaches the engine", () => {
   const text = failedCall("read", "a".repeat(100_000), new Error("no tenant"));
   expect(text).toBe(`Could not read CauseFlow tenant "${"a".repeat(100)}…": no tenant`);
+});
+
+describe("slugTaken", () => {
+  const holder = { tenantId: "ten_1", name: "Acme Corp", plan: "pro", createdAt: "2026-12-07T10:00:00Z" };
+
+  it("names the holder, says why it is not taken, and gives the plugin's resource its import command", () => {
+    const text = slugTaken("acme", holder, "urn:pulumi:prod::fleet::causeflow:index:Tenant::acme");
+    expect(text).toContain('by tenant ten_1 ("Acme Corp", plan pro, created 2026-12-07T10:00:00Z)');
+    expect(text).toContain("the CauseFlow API cannot say which program or run created it");
+    expect(text).toContain("`pulumi import causeflow:index:Tenant acme ten_1 --yes --protect=false --generate-code=false`");
+  });
+
+  it("quotes a name the shell would split, and asks for the parent of a resource inside a component", () => {
+    expect(slugTaken("acme", holder, "urn:pulumi:prod::fleet::causeflow:index:Tenant::acme corp")).toContain("causeflow:index:Tenant 'acme corp' ten_1");
+    expect(slugTaken("acme", holder, "urn:pulumi:prod::fleet::my:index:Org$causeflow:index:Tenant::acme")).toMatch(
+      /pulumi import causeflow:index:Tenant acme ten_1 --parent <parent's name>=<parent's URN, from `pulumi stack --show-urns`> --yes/,
+    );
+  });
+
+  it("points a dynamic resource, whose URN its provider is not told, at adoptExisting", () => {
+    const text = slugTaken("acme", holder, undefined);
+    expect(text).not.toContain("pulumi import");
+    expect(text).toContain("set `adoptExisting: true` on this Tenant for one `pulumi up`");
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * Issue 18, scenario 2: the Pulumi CLI killed (SIGKILL) during `pulumi up` of a fleet, through the
- * plugin from YAML. CauseFlow commits each POST at once and answers late (the emulator's
+ * plugin from YAML, and through the dynamic `causeflow.Tenant` of a TypeScript program. CauseFlow commits each POST at once and answers late (the emulator's
  * `slowAnswerMs`), so the kill lands when every tenant exists in CauseFlow and the checkpoint holds
  * only pending creates: the worst a kill can leave. The way back is the one the README documents,
  * each command as a user would type or copy it: `pulumi cancel`, `pulumi up` (which names each
@@ -10,12 +10,24 @@
  */
 import { spawn } from "node:child_process";
 import * as path from "node:path";
+import type { Stack } from "@pulumi/pulumi/automation";
+import * as causeflow from "@causeflow/pulumi";
 import { startEmulator, type RunningEmulator } from "../../tools/emulator/server";
-import { commandOf, descendantsOnceRunning, itOnLinux, survivorsAfter } from "../support/processes";
+import { commandOf, descendantsOf, descendantsOnceRunning, itOnLinux, survivorsAfter } from "../support/processes";
 import { CliWorkspace, describeWithCli, printed, writesTo } from "../support/cli/workspace";
 
 const FLEET = 6;
 const TENANT = "causeflow:index:Tenant";
+
+/** The `pulumi up` process among these (not lifeline, whose command line holds it too). */
+function theCli(pids: number[]): number {
+  const cli = pids.find((pid) => {
+    const [executable, verb] = commandOf(pid).split(" ");
+    return path.basename(executable) === "pulumi" && verb === "up";
+  });
+  if (cli === undefined) throw new Error(`no \`pulumi up\` among ${pids.map(commandOf).join("; ")}`);
+  return cli;
+}
 
 interface Checkpoint {
   deployment: { resources: { urn: string; type: string; id?: string }[]; pending_operations?: { type: string; resource: { urn: string } }[] };
@@ -45,8 +57,7 @@ describeWithCli()("the Pulumi CLI killed during `pulumi up`, and the way back", 
     while (emulator.store.all().length < FLEET) await new Promise((resolve) => setTimeout(resolve, 50));
     // Every POST is committed and unanswered: kill the CLI (lifeline, above it, then ends the rest).
     const tree = await descendantsOnceRunning(run.pid!, /pulumi-resource-causeflow/);
-    const cli = tree.find((pid) => /(^|\/)pulumi up /.test(commandOf(pid)))!;
-    process.kill(cli, "SIGKILL");
+    process.kill(theCli(tree), "SIGKILL");
     expect(await survivorsAfter(tree, 10_000)).toEqual([]);
     emulator.faults.clear();
 
@@ -85,5 +96,62 @@ describeWithCli()("the Pulumi CLI killed during `pulumi up`, and the way back", 
     expect(new Set(emulator.store.all().map((tenant) => tenant.slug)).size).toBe(FLEET);
     expect(recovered.deployment.pending_operations ?? []).toEqual([]);
     expect(recorded.map((resource) => path.basename(resource.urn.replace(/::/g, "/"))).sort()).toEqual(Array.from({ length: FLEET }, (_, i) => `t${i}`).sort());
+  }, 600_000);
+});
+
+describeWithCli()("the Pulumi CLI killed during `pulumi up` of dynamic tenants, and the way back", () => {
+  let emulator: RunningEmulator;
+  let workspace: CliWorkspace;
+  let stack: Stack;
+  /** Whether the program's tenants set adoptExisting: the way back turns it on for one `pulumi up`. */
+  let adoptExisting = false;
+  /** What a run that failed printed (the Automation API's error quotes its output, escaping quotes), or "succeeded". */
+  const failure = (run: Promise<unknown>) => run.then(() => "succeeded", (error: Error) => error.message.replace(/\\"/g, '"'));
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ faults: [{ method: "POST", slowAnswerMs: 120_000 }] });
+    workspace = new CliWorkspace("cf-cli-interrupted-dynamic-");
+    stack = await workspace.inlineStack("interrupted-dynamic", "dev", async () => {
+      for (let i = 0; i < FLEET; i++) new causeflow.Tenant(`t${i}`, { name: `Fleet ${i}`, slug: `dyn-${i}`, ownerEmail: "o@fleet.example", adoptExisting });
+    }, emulator);
+  }, 120_000);
+  afterAll(async () => {
+    workspace?.close();
+    await emulator?.close();
+  });
+
+  itOnLinux("records every tenant the killed run created, once, with adoptExisting for one `pulumi up`", async () => {
+    const killedRun = failure(stack.up());
+    while (emulator.store.all().length < FLEET) await new Promise((resolve) => setTimeout(resolve, 50));
+    const tree = descendantsOf(process.pid);
+    process.kill(theCli(tree), "SIGKILL");
+    expect(await killedRun).not.toBe("succeeded");
+    expect(await survivorsAfter(tree.filter((pid) => /pulumi|dynamic-provider|lifeline/.test(commandOf(pid))), 10_000)).toEqual([]);
+    emulator.faults.clear();
+
+    expect(await failure(stack.up())).toContain("pulumi cancel");
+    await stack.cancel();
+    const refused = await failure(stack.up());
+    for (const tenant of emulator.store.all()) {
+      expect(refused).toContain(`by tenant ${tenant.tenantId} ("${tenant.name}", plan ${tenant.plan}, created ${tenant.createdAt})`);
+    }
+    expect(refused).toContain("set `adoptExisting: true` on this Tenant for one `pulumi up`");
+    expect(emulator.store.all()).toHaveLength(FLEET);
+
+    // Adoption sends its POST, meets the slug taken, and takes the tenant that matches: no PATCH, no new tenant.
+    adoptExisting = true;
+    const writesBefore = writesTo(emulator).length;
+    await stack.up();
+    await stack.refresh({ clearPendingCreates: true });
+    adoptExisting = false;
+    const converged = await stack.up();
+    expect(writesTo(emulator).slice(writesBefore).map((write) => write.method)).toEqual(Array(FLEET).fill("POST"));
+    expect(emulator.store.all()).toHaveLength(FLEET);
+    expect(converged.stdout).not.toContain("pending operations");
+
+    const recorded = ((await stack.exportStack()).deployment as Checkpoint["deployment"]).resources.filter((resource) => resource.type.endsWith(":Tenant"));
+    expect(recorded.map((resource) => resource.id).sort()).toEqual(emulator.store.all().map((tenant) => tenant.tenantId).sort());
+    expect(new Set(emulator.store.all().map((tenant) => tenant.slug)).size).toBe(FLEET);
+    expect(((await stack.exportStack()).deployment as Checkpoint["deployment"]).pending_operations ?? []).toEqual([]);
   }, 600_000);
 });

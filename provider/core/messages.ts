@@ -76,6 +76,18 @@ function remedy(operation: Operation, tenant: string, error: CauseFlowError): st
   return "";
 }
 
+/**
+ * A call the API's refusal of this provider's token stopped, after it refused the token on an
+ * earlier one: short, pointing at the error that says how to fix it, so that a fleet's run reads
+ * as one error.
+ */
+export function tokenRefused(tenant: string): string {
+  return (
+    `The CauseFlow API refused this provider's token, first on tenant ${named(tenant)}, whose error says how to set a valid one; ` +
+    "nothing more is sent with it."
+  );
+}
+
 /** The tenant that holds a slug a create met taken, as CauseFlow lists and reads it. */
 export interface SlugHolder {
   tenantId: string;

@@ -7,7 +7,7 @@
  */
 import type { CauseFlowClient, CreateTenantBody, SlugSearchResult } from "../client/client";
 import { missingTokenMessage, resolveConfig, type ConfigLookup, type ProviderConfig } from "./config";
-import { CauseFlowError, ConflictError, isTenantNotFound, NotFoundError, PermissionDeniedError } from "../client/errors";
+import { AuthenticationError, CauseFlowError, ConflictError, isTenantNotFound, NotFoundError, PermissionDeniedError } from "../client/errors";
 import {
   adoptionConflicts,
   checkTenant,
@@ -69,6 +69,8 @@ export class Tenants {
   #env: NodeJS.ProcessEnv = {};
   #config?: ProviderConfig;
   #client?: CauseFlowClient;
+  /** The tenant whose call the API answered 401: the token is refused, for every tenant. */
+  #tokenRefusedFor?: string;
 
   /**
    * Keeps the configuration; it is resolved at the first call, so that an invalid value fails
@@ -103,7 +105,7 @@ export class Tenants {
    */
   async create(inputs: TenantInputs, urn?: string): Promise<{ id: string; outputs: TenantOutputs }> {
     const body = planCreate(inputs);
-    const created = await this.#createOrFind(inputs, body, urn).catch(worded("create", inputs.slug));
+    const created = await this.#createOrFind(inputs, body, urn).catch(this.#worded("create", inputs.slug));
     // From here on the tenant exists: any failure is partial, so the engine records it. Settings
     // not yet read back count as missing, so that the next `up` sends them again.
     let known: ApiTenant = { ...created, settings: created.settings ?? {} };
@@ -141,7 +143,7 @@ export class Tenants {
     try {
       tenant = await this.#connect().getTenant(id);
     } catch (error) {
-      if (!(error instanceof NotFoundError)) throw worded("read", label)(error);
+      if (!(error instanceof NotFoundError)) throw this.#worded("read", label)(error);
       const probe = isTenantNotFound(error) ? await this.#connect().probeTenantApi() : undefined;
       if (probe?.serves) return undefined;
       throw new WordedFailure(messages.untrustedNotFound(label, id, error, probe), { cause: error });
@@ -154,7 +156,7 @@ export class Tenants {
   async update(id: string, olds: Props, inputs: TenantInputs): Promise<TenantOutputs> {
     const body = planPatch(olds, inputs);
     const client = this.#connect();
-    const tenant = await (Object.keys(body).length === 0 ? client.getTenant(id) : client.updateTenant(id, body)).catch(worded("update", inputs.slug));
+    const tenant = await (Object.keys(body).length === 0 ? client.getTenant(id) : client.updateTenant(id, body)).catch(this.#worded("update", inputs.slug));
     const outputs = toOutputs(tenant, { ownerEmail: inputs.ownerEmail, settings: inputs.settings });
     const unapplied = unappliedFields({ name: inputs.name, settings: inputs.settings }, tenant);
     if (unapplied.length > 0) throw new PartialFailure(messages.partiallyUpdated(messages.notApplied("update", inputs.slug, unapplied)), id, outputs);
@@ -175,7 +177,7 @@ export class Tenants {
       const { tenant: found, unreadable } = await client.findTenantBySlug(query.slug);
       if (found) return found;
       throw new Error(messages.noTenantWithSlug(query.slug, unreadable));
-    })().catch(worded("read", label));
+    })().catch(this.#worded("read", label));
     return toOutputs(tenant, { ownerEmail: undefined, settings: reportedSettings(tenant) });
   }
 
@@ -259,7 +261,27 @@ export class Tenants {
     return this.#config;
   }
 
+  /**
+   * Words a failure for the user, once, where the operation gives up; one already worded passes as
+   * it is. A token the API refused is remembered: nothing more is sent with it (below).
+   */
+  #worded(operation: messages.Operation, tenant: string): (error: unknown) => never {
+    return (error) => {
+      if (error instanceof AuthenticationError) {
+        this.#tokenRefusedFor ??= tenant;
+        // A call in flight when another met the refusal says so briefly too: one error to read.
+        if (this.#tokenRefusedFor !== tenant) throw new WordedFailure(messages.tokenRefused(this.#tokenRefusedFor), { cause: error });
+      }
+      if (error instanceof WordedFailure) throw error;
+      throw new WordedFailure(messages.failedCall(operation, tenant, error), { cause: error });
+    };
+  }
+
   #connect(): CauseFlowClient {
+    // A 401 is the token's, not the tenant's: once the API refused it, the other tenants of the
+    // run fail at once, pointing at the one error that says how to fix it, instead of each
+    // sending a request to be refused and repeating the remedy (a fleet's run, one error to read).
+    if (this.#tokenRefusedFor !== undefined) throw new WordedFailure(messages.tokenRefused(this.#tokenRefusedFor));
     if (this.#client) return this.#client;
     const config = this.#settings();
     if (config.apiToken === undefined) throw new Error(missingTokenMessage());
@@ -290,10 +312,4 @@ function importedSettings(tenant: ApiTenant): TenantInputs["settings"] {
   return autoRemediation ? { ...others, autoRemediation } : others;
 }
 
-/** Words a failure for the user, once, where the operation gives up; one already worded passes as it is. */
-function worded(operation: messages.Operation, tenant: string): (error: unknown) => never {
-  return (error) => {
-    if (error instanceof WordedFailure) throw error;
-    throw new WordedFailure(messages.failedCall(operation, tenant, error), { cause: error });
-  };
-}
+

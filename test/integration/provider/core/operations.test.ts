@@ -42,6 +42,20 @@ describe("create", () => {
     expect(emulator.store.all()).toHaveLength(1);
   });
 
+  it("sends nothing more once the API refused the token: the other tenants fail at once, pointing at the first", async () => {
+    emulator.faults.failNext({ status: 401, count: 1 });
+    const first = (await tenants.create(acme()).catch((e: Error) => e)) as Error;
+    expect(first.message).toContain("`pulumi config set --secret causeflow:apiToken <token>`");
+    const sent = emulator.journal.length;
+    for (const slug of ["globex", "initech"]) {
+      const error = (await tenants.create(acme({ slug })).catch((e: Error) => e)) as Error;
+      expect(error.message).toBe('The CauseFlow API refused this provider\'s token, first on tenant "acme-corp", whose error says how to set a valid one; nothing more is sent with it.');
+    }
+    expect(await tenants.read("ten_any").catch((e: Error) => e.message)).toMatch(/refused this provider's token, first on tenant "acme-corp"/);
+    expect(emulator.journal).toHaveLength(sent);
+    expect(emulator.store.all()).toEqual([]);
+  });
+
   it("names the API's error alone when the tenant holding a taken slug cannot be found", async () => {
     emulator.store.create({ name: "Someone Else", slug: "acme-corp", ownerEmail: "x@else.example", plan: "pro", settings: { autoRemediation: false } });
     emulator.faults.failNext({ method: "GET", status: 503, count: 100 });

@@ -42,9 +42,7 @@ describeWithCli()("the Pulumi CLI killed during `pulumi up`, and the way back", 
   beforeAll(async () => {
     emulator = await startEmulator({ faults: [{ method: "POST", slowAnswerMs: 120_000 }] });
     workspace = new CliWorkspace("cf-cli-interrupted-");
-    const tenants = Array.from({ length: FLEET }, (_, i) => `  t${i}:\n    type: ${TENANT}\n    properties:\n      name: Fleet ${i}\n      slug: fleet-${i}\n      ownerEmail: o@fleet.example\n`);
-    project = workspace.yamlProject("interrupted", `resources:\n${tenants.join("")}`);
-    await workspace.initStack(project, "dev", emulator);
+    project = await workspace.fleetProject("interrupted", FLEET, "fleet", emulator);
   }, 120_000);
   afterAll(async () => {
     workspace?.close();

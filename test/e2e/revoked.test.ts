@@ -20,9 +20,7 @@ describeWithCli()("the API token revoked during a fleet's `pulumi up`", () => {
   beforeAll(async () => {
     emulator = await startEmulator({ faults: [{ method: "POST", latencyMs: 50 }] });
     workspace = new CliWorkspace("cf-cli-revoked-");
-    const tenants = Array.from({ length: FLEET }, (_, i) => `  t${i}:\n    type: ${TENANT}\n    properties:\n      name: Fleet ${i}\n      slug: revoked-${i}\n      ownerEmail: o@fleet.example\n`);
-    project = workspace.yamlProject("revoked", `resources:\n${tenants.join("")}`);
-    await workspace.initStack(project, "dev", emulator);
+    project = await workspace.fleetProject("revoked", FLEET, "revoked", emulator);
   }, 120_000);
   afterAll(async () => {
     workspace?.close();

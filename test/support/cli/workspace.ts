@@ -181,6 +181,20 @@ export class CliWorkspace {
     return dir;
   }
 
+  /**
+   * A YAML project `name` declaring a fleet of `size` plugin tenants, t0, t1, … with slugs
+   * `<slugPrefix>-0`, `<slugPrefix>-1`, …, and its stack `dev` pointing at the emulator.
+   */
+  async fleetProject(name: string, size: number, slugPrefix: string, emulator: RunningEmulator): Promise<string> {
+    const tenants = Array.from(
+      { length: size },
+      (_, i) => `  t${i}:\n    type: causeflow:index:Tenant\n    properties:\n      name: Fleet ${i}\n      slug: ${slugPrefix}-${i}\n      ownerEmail: o@fleet.example\n`,
+    );
+    const project = this.yamlProject(name, `resources:\n${tenants.join("")}`);
+    await this.initStack(project, "dev", emulator);
+    return project;
+  }
+
   /** `pulumi stack init` in `cwd`, with the stack's config pointing at the emulator, its admin token a secret. */
   async initStack(cwd: string, stack: string, emulator: RunningEmulator): Promise<void> {
     await this.pulumi(cwd, "stack", "init", stack);

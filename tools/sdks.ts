@@ -22,53 +22,64 @@ import { PACKAGE_ROOT } from "./packageRoot";
 export const SDK_LANGUAGES = ["python", "nodejs", "go", "java", "dotnet"] as const;
 export type SdkLanguage = (typeof SDK_LANGUAGES)[number];
 
-/** The generator each language takes, from build.sh's folder: ours for pkg/v3's three, then Java's and .NET's own. */
-const GENERATOR: Record<SdkLanguage, string> = {
-  python: "gen-sdk",
-  nodejs: "gen-sdk",
-  go: "gen-sdk",
-  java: "gen-sdk-java",
-  dotnet: "gen-sdk-dotnet",
-};
 /**
- * What each generator takes after the schema and the output folder. .NET's downloads the package
+ * Each language's generator, from build.sh's folder, and what it takes after the schema and the
+ * output folder: ours for pkg/v3's three, then Java's and .NET's own. .NET's downloads the package
  * icon from logoUrl; it is given the committed file instead, so that generating needs no network.
  */
-const GENERATOR_ARGUMENTS: Record<SdkLanguage, string[]> = {
-  python: ["python"],
-  nodejs: ["nodejs"],
-  go: ["go"],
-  java: [],
-  dotnet: [path.join(PACKAGE_ROOT, "docs", "logo.png")],
+const GENERATOR: Record<SdkLanguage, string[]> = {
+  python: ["gen-sdk", "python"],
+  nodejs: ["gen-sdk", "nodejs"],
+  go: ["gen-sdk", "go"],
+  java: ["gen-sdk-java"],
+  dotnet: ["gen-sdk-dotnet", path.join(PACKAGE_ROOT, "docs", "logo.png")],
 };
 
 const TOOLS = path.join(PACKAGE_ROOT, "tools", "pulumi");
 
 /** The Pulumi Go SDK the Go SDK requires: the one pinned beside the CLI, with which it is tested. */
-function pulumiGoSdkVersion(): string {
+export function pulumiGoSdkVersion(): string {
   const pin = /^\s*github\.com\/pulumi\/pulumi\/sdk\/v3 (v\S+)/m.exec(readFileSync(path.join(TOOLS, "go.mod"), "utf8"));
   if (!pin) throw new Error("tools/pulumi/go.mod pins no github.com/pulumi/pulumi/sdk/v3");
   return pin[1];
 }
 
-/** How a user adds the SDK, for its README. */
-const INSTALL: Record<SdkLanguage, string> = {
-  python: "pip install pulumi_causeflow",
-  nodejs: "npm install @causeflow/pulumi-causeflow",
-  go: "go get github.com/causeflow/pulumi-causeflow/sdk/go/causeflow",
-  java: "<dependency><groupId>ai.causeflow</groupId><artifactId>causeflow</artifactId></dependency>",
-  dotnet: "dotnet add package Pulumi.Causeflow",
-};
+/** The schema's language sections, as far as the SDKs' packaging reads them. */
+interface LanguageInfo {
+  nodejs: { packageName: string };
+  python: { packageName: string };
+  go: { importBasePath: string };
+  java: { basePackage: string; dependencies: Record<string, string> };
+}
+const languageInfo = (schema: PackageSpec) => schema.language as unknown as LanguageInfo;
 
-function readme(language: SdkLanguage): string {
+/** How a user adds the SDK, for its README: the names the schema gives each package manager. */
+function install(language: SdkLanguage, schema: PackageSpec): string {
+  const info = languageInfo(schema);
+  switch (language) {
+    case "python":
+      return `pip install ${info.python.packageName}`;
+    case "nodejs":
+      return `npm install ${info.nodejs.packageName}`;
+    case "go":
+      return `go get ${info.go.importBasePath}`;
+    case "java":
+      return `<dependency><groupId>${info.java.basePackage}</groupId><artifactId>${schema.name}</artifactId></dependency>`;
+    case "dotnet":
+      // The .NET generator's default package id and namespace, as the schema sets none.
+      return `dotnet add package Pulumi.${schema.name[0].toUpperCase()}${schema.name.slice(1)}`;
+  }
+}
+
+function readme(language: SdkLanguage, schema: PackageSpec): string {
   return [
     `# CauseFlow for Pulumi (${language})`,
     "",
-    "Manage CauseFlow tenants (isolated organizations, with their owner, plan and AWS integration) with Pulumi.",
+    schema.description,
     "This SDK is generated from the `causeflow` provider's schema; the Pulumi CLI downloads the provider's plugin by itself.",
     "",
     "```sh",
-    INSTALL[language],
+    install(language, schema),
     "```",
     "",
     `Set \`causeflow:apiToken\` (a secret) and, for a local emulator, \`causeflow:apiUrl\`; then \`pulumi up\`. Documentation: ${REPOSITORY_URL}/blob/main/docs/_index.md`,
@@ -82,7 +93,7 @@ function readme(language: SdkLanguage): string {
  * asks of a release in the `release` profile (sources, javadoc, signatures, the publishing plugin).
  */
 function pom(schema: PackageSpec): string {
-  const java = schema.language.java as { basePackage: string; dependencies: Record<string, string> };
+  const { java } = languageInfo(schema);
   return `<?xml version="1.0" encoding="UTF-8"?>
 <!-- Written by npm run sdks (tools/sdks.ts) beside the generated Java SDK; do not edit. -->
 <project xmlns="http://maven.apache.org/POM/4.0.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
@@ -151,7 +162,7 @@ function pom(schema: PackageSpec): string {
 
 /** What a package manager publishes beside the generated code, written into the SDK's folder. */
 function complete(language: SdkLanguage, dir: string, schema: PackageSpec): void {
-  writeFileSync(path.join(dir, "README.md"), readme(language));
+  writeFileSync(path.join(dir, "README.md"), readme(language, schema));
   copyFileSync(path.join(PACKAGE_ROOT, "LICENSE"), path.join(dir, "LICENSE"));
   if (language === "go") {
     // The generator requires an old Pulumi SDK and writes no go.sum; require the tested one and tidy.
@@ -163,7 +174,7 @@ function complete(language: SdkLanguage, dir: string, schema: PackageSpec): void
     writeFileSync(path.join(dir, "pom.xml"), pom(schema));
     // What the generated build.gradle writes at build time, and the SDK's Utilities reads: its
     // version, and the plugin it asks the engine for.
-    const resources = path.join(dir, "src", "main", "resources", ...`${(schema.language.java as { basePackage: string }).basePackage}.${schema.name}`.split("."));
+    const resources = path.join(dir, "src", "main", "resources", ...`${languageInfo(schema).java.basePackage}.${schema.name}`.split("."));
     mkdirSync(resources, { recursive: true });
     writeFileSync(path.join(resources, "version.txt"), schema.version);
     writeFileSync(path.join(resources, "plugin.json"), JSON.stringify({ resource: true, name: schema.name, version: schema.version, server: schema.pluginDownloadURL }));
@@ -190,8 +201,8 @@ export function generateSdks({ out = path.join(PACKAGE_ROOT, "sdk"), pluginDownl
     writeFileSync(schemaFile, JSON.stringify(schema));
     for (const language of languages) {
       log(`sdks: ${language}`);
-      const generator = path.join(bin, GENERATOR[language]);
-      execFileSync(generator, [schemaFile, work, ...GENERATOR_ARGUMENTS[language]], { stdio: ["ignore", "ignore", "inherit"] });
+      const [generator, ...args] = GENERATOR[language];
+      execFileSync(path.join(bin, generator), [schemaFile, work, ...args], { stdio: ["ignore", "ignore", "inherit"] });
       complete(language, path.join(work, language), schema);
       rmSync(path.join(out, language), { recursive: true, force: true });
       cpSync(path.join(work, language), path.join(out, language), { recursive: true });

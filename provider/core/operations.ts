@@ -125,7 +125,7 @@ export class Tenants {
       const patch = planPatch(toOutputs(known, managed), inputs);
       if (Object.keys(patch).length > 0) known = await client.updateTenant(known.tenantId, patch);
     } catch (error) {
-      throw partial(messages.failedCall("create", inputs.slug, error));
+      throw partial(this.#failedCall("create", inputs.slug, error));
     }
     const unapplied = unappliedFields(inputs, known);
     if (unapplied.length > 0) throw partial(messages.notApplied("create", inputs.slug, unapplied));
@@ -261,20 +261,24 @@ export class Tenants {
     return this.#config;
   }
 
-  /**
-   * Words a failure for the user, once, where the operation gives up; one already worded passes as
-   * it is. A token the API refused is remembered: nothing more is sent with it (below).
-   */
+  /** Words a failure for the user, once, where the operation gives up; one already worded passes as it is. */
   #worded(operation: messages.Operation, tenant: string): (error: unknown) => never {
     return (error) => {
-      if (error instanceof AuthenticationError) {
-        this.#tokenRefusedFor ??= tenant;
-        // A call in flight when another met the refusal says so briefly too: one error to read.
-        if (this.#tokenRefusedFor !== tenant) throw new WordedFailure(messages.tokenRefused(this.#tokenRefusedFor), { cause: error });
-      }
       if (error instanceof WordedFailure) throw error;
-      throw new WordedFailure(messages.failedCall(operation, tenant, error), { cause: error });
+      throw new WordedFailure(this.#failedCall(operation, tenant, error), { cause: error });
     };
+  }
+
+  /**
+   * A failed call's words. A token the API refused is remembered, so that nothing more is sent
+   * with it (#connect); a call in flight when another met the refusal says so briefly too.
+   */
+  #failedCall(operation: messages.Operation, tenant: string, error: unknown): string {
+    if (error instanceof AuthenticationError) {
+      this.#tokenRefusedFor ??= tenant;
+      if (this.#tokenRefusedFor !== tenant) return messages.tokenRefused(this.#tokenRefusedFor);
+    }
+    return messages.failedCall(operation, tenant, error);
   }
 
   #connect(): CauseFlowClient {
@@ -311,5 +315,3 @@ function importedSettings(tenant: ApiTenant): TenantInputs["settings"] {
   const { autoRemediation, ...others } = reportedSettings(tenant) ?? {};
   return autoRemediation ? { ...others, autoRemediation } : others;
 }
-
-

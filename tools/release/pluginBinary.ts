@@ -76,9 +76,10 @@ export function buildPluginBinary(outDir: string = path.join(PACKAGE_ROOT, "dist
   const archive = path.join(work, "archive");
   mkdirSync(archive);
   copyFileSync(binary, path.join(archive, exe));
-  for (const file of ["LICENSE", "README.md"]) copyFileSync(path.join(PACKAGE_ROOT, file), path.join(archive, file));
+  const beside = ["LICENSE", "README.md"];
+  for (const file of beside) copyFileSync(path.join(PACKAGE_ROOT, file), path.join(archive, file));
   const tarball = path.join(outDir, tarballName());
-  execFileSync("tar", ["-czf", tarball, "-C", archive, exe, "LICENSE", "README.md"]);
+  execFileSync("tar", ["-czf", tarball, "-C", archive, exe, ...beside]);
   rmSync(archive, { recursive: true });
   log(`build:plugin: ${path.relative(process.cwd(), tarball)}`);
   return { binary, tarball };

@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { pulumiGoSdkVersion } from "../../../tools/sdks";
 import { REPO_ROOT } from "../repo";
 import { CLI_SUPPORT } from "./pinnedCli";
 
@@ -38,7 +39,7 @@ export class GoHarness {
   }
 
   static async create(dir: string, sdk: string): Promise<GoHarness> {
-    const sdkVersion = /^\s*github\.com\/pulumi\/pulumi\/sdk\/v3 (v\S+)/m.exec(readFileSync(path.join(TOOLS, "go.mod"), "utf8"))![1];
+    const sdkVersion = pulumiGoSdkVersion();
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       path.join(dir, "go.mod"),

@@ -56,6 +56,16 @@ describe("create", () => {
     expect(emulator.store.all()).toEqual([]);
   });
 
+  it("remembers a refusal met after the POST too: the tenant is recorded, and the next tenant is not sent", async () => {
+    emulator.faults.failNext({ method: "GET", status: 401, count: 1 });
+    const partial = (await tenants.create(acme({ settings: { awsRegion: "eu-west-1" } })).catch((e: Error) => e)) as Error;
+    expect(partial).toBeInstanceOf(PartialFailure);
+    expect(partial.message).toContain("`pulumi config set --secret causeflow:apiToken <token>`");
+    const sent = emulator.journal.length;
+    expect(await tenants.create(acme({ slug: "globex" })).catch((e: Error) => e.message)).toMatch(/refused this provider's token, first on tenant "acme-corp"/);
+    expect(emulator.journal).toHaveLength(sent);
+  });
+
   it("names the API's error alone when the tenant holding a taken slug cannot be found", async () => {
     emulator.store.create({ name: "Someone Else", slug: "acme-corp", ownerEmail: "x@else.example", plan: "pro", settings: { autoRemediation: false } });
     emulator.faults.failNext({ method: "GET", status: 503, count: 100 });

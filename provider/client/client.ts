@@ -15,7 +15,7 @@ import {
   type FailedRequest,
   type TenantApiProbe,
 } from "./errors";
-import { outcomeUnknown, retryDelay, type Outcome, type RetryPolicy } from "./retry";
+import { DEFAULT_RETRY, outcomeUnknown, retryDelay, type Outcome, type RetryPolicy } from "./retry";
 import { apiTenantPageSchema, apiTenantSchema, type ApiTenant, type TenantSettings } from "../core/tenantSchema";
 
 export interface ClientOptions {
@@ -72,7 +72,6 @@ export interface SlugSearchResult {
 /** One attempt's outcome, with what the error to report needs besides. */
 type Attempt = Outcome & { request: FailedRequest; requestId?: string; cause?: unknown };
 
-const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, retryTimeoutMs: 120_000, baseDelayMs: 500, maxDelayMs: 20_000 };
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT", "ETIMEDOUT"]);
 
 export class CauseFlowClient {
@@ -85,6 +84,7 @@ export class CauseFlowClient {
   #probe?: Promise<TenantApiProbe>;
   /** How far the API's clock is ahead of ours, from the Date header of its latest answer. */
   #serverClockOffsetMs = 0;
+  readonly #retriesStopped = new AbortController();
 
   constructor(options: ClientOptions) {
     this.baseUrl = new URL(options.baseUrl);
@@ -179,6 +179,15 @@ export class CauseFlowClient {
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
 
+  /**
+   * Stops retrying, for the engine's Cancel (a first Ctrl-C): a call waiting to try again reports
+   * its last answer now, and none tries again. Requests in flight finish, so that what they did is
+   * recorded; nothing waits out a backoff the user asked to end.
+   */
+  stopRetrying(): void {
+    this.#retriesStopped.abort();
+  }
+
   async #request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.output<S>> {
     const started = Date.now();
     let unknownOutcome = false;
@@ -186,17 +195,24 @@ export class CauseFlowClient {
       const outcome = await this.#send(method, path, body);
       unknownOutcome ||= outcomeUnknown(outcome);
       const delay = retryDelay(this.#retry, { attempt, outcome, elapsedMs: Date.now() - started, nowMs: Date.now(), random: Math.random });
-      if (delay === undefined) {
+      const retried = delay !== undefined && (await this.#waitToRetry(delay));
+      if (!retried) {
         try {
-          return this.#settle(outcome, schema, attempt);
+          return this.#settle(outcome, schema, attempt, delay !== undefined);
         } catch (error) {
           // A success whose body cannot be read was carried out all the same.
           (error as CauseFlowError).unknownOutcome = unknownOutcome || error instanceof UnexpectedResponseError;
           throw error;
         }
       }
-      await sleep(delay);
     }
+  }
+
+  /** Waits `delayMs`; false, at once or as soon as it happens, if retries are stopped. */
+  async #waitToRetry(delayMs: number): Promise<boolean> {
+    const stopped = this.#retriesStopped.signal;
+    await sleep(delayMs, undefined, { signal: stopped }).catch(() => undefined);
+    return !stopped.aborted;
   }
 
   #url(path: string): string {
@@ -241,8 +257,8 @@ export class CauseFlowClient {
     }
   }
 
-  #settle<S extends z.ZodType>(outcome: Attempt, schema: S, attempts: number): z.output<S> {
-    const tried = attempts > 1 ? ` after ${attempts} attempts` : "";
+  #settle<S extends z.ZodType>(outcome: Attempt, schema: S, attempts: number, retriesStopped: boolean): z.output<S> {
+    const tried = (attempts > 1 ? ` after ${attempts} attempts` : "") + (retriesStopped ? ", not tried again: the run was cancelled" : "");
     if (outcome.kind === "error") {
       const ErrorClass = TIMEOUT_CODES.has(outcome.code ?? "") ? APITimeoutError : APIConnectionError;
       const what = ErrorClass === APITimeoutError ? "timed out" : "failed";

@@ -16,10 +16,17 @@ export interface RetryPolicy {
   maxAttempts: number;
   /** No retry is started whose wait would end later than this, counted from the first attempt. */
   retryTimeoutMs: number;
-  /** First backoff step; doubles each attempt, with full jitter. */
+  /** First backoff step; doubles each attempt, with equal jitter (half the step fixed, half drawn). */
   baseDelayMs: number;
   maxDelayMs: number;
 }
+
+/**
+ * The defaults: 8 attempts, whose waits (0.5, 1, 2, 4, 8, 16, 20 s steps, equal jitter) span
+ * 25.75 to 51.5 s, so a call outlasts a 20-second outage and a lasting one is reported within a
+ * minute; 120 s bounds waits the server asks for (a rate limit's reset).
+ */
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, retryTimeoutMs: 120_000, baseDelayMs: 500, maxDelayMs: 20_000 };
 
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
@@ -61,7 +68,9 @@ export function retryDelay(policy: RetryPolicy, ctx: RetryContext): number | und
   if (ctx.attempt >= policy.maxAttempts || !isRetryable(ctx.outcome)) return undefined;
   const hinted = ctx.outcome.kind === "response" ? hintedDelay(ctx.outcome, ctx.nowMs) : undefined;
   const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (ctx.attempt - 1));
-  const delay = hinted ?? Math.round(backoff * ctx.random());
+  // Equal jitter, not full: the fixed half gives the attempts a known least span (DEFAULT_RETRY's
+  // rides out a 20-second outage every time), the drawn half keeps a fleet's retries apart.
+  const delay = hinted ?? Math.round(backoff / 2 + (backoff / 2) * ctx.random());
   return ctx.elapsedMs + delay > policy.retryTimeoutMs ? undefined : delay;
 }
 

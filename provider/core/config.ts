@@ -4,6 +4,8 @@
  * captured into `__provider`.
  */
 
+import { DEFAULT_RETRY } from "../client/retry";
+
 export const DEFAULT_API_URL = "https://api.causeflow.ai";
 
 /** The package's name, and the namespace of its stack config keys (`causeflow:apiUrl`). */
@@ -33,8 +35,8 @@ export const SETTINGS = {
       "Token of a CauseFlow user with the admin role. API keys (`cflo_…`) and member users cannot manage tenants. Needed by every call that reaches the API; previews need none.",
   },
   requestTimeout: { type: "number", env: "CAUSEFLOW_REQUEST_TIMEOUT", default: 30, description: "Seconds one HTTP request may take." },
-  maxAttempts: { type: "integer", env: "CAUSEFLOW_MAX_ATTEMPTS", default: 5, description: "Attempts per API call, the first one included." },
-  retryTimeout: { type: "number", env: "CAUSEFLOW_RETRY_TIMEOUT", default: 120, description: "Seconds one API call may spend retrying." },
+  maxAttempts: { type: "integer", env: "CAUSEFLOW_MAX_ATTEMPTS", default: DEFAULT_RETRY.maxAttempts, description: "Attempts per API call, the first one included." },
+  retryTimeout: { type: "number", env: "CAUSEFLOW_RETRY_TIMEOUT", default: DEFAULT_RETRY.retryTimeoutMs / 1000, description: "Seconds one API call may spend retrying." },
   allowInsecureHttp: {
     type: "boolean",
     env: "CAUSEFLOW_ALLOW_INSECURE_HTTP",

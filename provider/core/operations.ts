@@ -83,6 +83,14 @@ export class Tenants {
     this.#env = env;
   }
 
+  /**
+   * The engine's Cancel (a first Ctrl-C, or SIGTERM): calls stop retrying and report their last
+   * answer; requests in flight finish, so that the engine records what they did.
+   */
+  cancel(): void {
+    this.#client?.stopRetrying();
+  }
+
   /** Validates and normalizes a program's inputs; no request. */
   check(olds: Props, news: Props): Checked {
     this.#settings();

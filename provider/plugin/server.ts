@@ -179,6 +179,7 @@ export class TenantPlugin {
   }
 
   cancel(): Empty {
+    this.#tenants.cancel();
     return new Empty();
   }
 

@@ -72,7 +72,7 @@ namespace Pulumi.Causeflow
         public Input<string>? ApiUrl { get; set; }
 
         /// <summary>
-        /// Attempts per API call, the first one included. Defaults to `5`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
+        /// Attempts per API call, the first one included. Defaults to `8`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
         /// </summary>
         [Input("maxAttempts", json: true)]
         public Input<int>? MaxAttempts { get; set; }
@@ -93,7 +93,7 @@ namespace Pulumi.Causeflow
         {
             AllowInsecureHttp = false;
             ApiUrl = "https://api.causeflow.ai";
-            MaxAttempts = 5;
+            MaxAttempts = 8;
             RequestTimeout = 30;
             RetryTimeout = 120;
         }

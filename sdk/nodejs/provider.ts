@@ -37,7 +37,7 @@ export class Provider extends pulumi.ProviderResource {
             resourceInputs["allowInsecureHttp"] = pulumi.output((args?.allowInsecureHttp) ?? false).apply(JSON.stringify);
             resourceInputs["apiToken"] = args?.apiToken ? pulumi.secret(args.apiToken) : undefined;
             resourceInputs["apiUrl"] = (args?.apiUrl) ?? "https://api.causeflow.ai";
-            resourceInputs["maxAttempts"] = pulumi.output((args?.maxAttempts) ?? 5).apply(JSON.stringify);
+            resourceInputs["maxAttempts"] = pulumi.output((args?.maxAttempts) ?? 8).apply(JSON.stringify);
             resourceInputs["requestTimeout"] = pulumi.output((args?.requestTimeout) ?? 30).apply(JSON.stringify);
             resourceInputs["retryTimeout"] = pulumi.output((args?.retryTimeout) ?? 120).apply(JSON.stringify);
         }
@@ -63,7 +63,7 @@ export interface ProviderArgs {
      */
     apiUrl?: pulumi.Input<string | undefined>;
     /**
-     * Attempts per API call, the first one included. Defaults to `5`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
+     * Attempts per API call, the first one included. Defaults to `8`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
      */
     maxAttempts?: pulumi.Input<number | undefined>;
     /**

@@ -1,51 +1,39 @@
 /**
- * Issue 18, scenario 2: the Pulumi CLI killed (SIGKILL) during `pulumi up` of a fleet, through the
- * plugin from YAML, and through the dynamic `causeflow.Tenant` of a TypeScript program. CauseFlow
- * commits each POST at once and answers late (the emulator's `slowAnswerMs`), so the kill lands
- * when every tenant exists in CauseFlow and the checkpoint holds only pending creates: the worst a
- * kill can leave. The way back is the one the README documents, each command as a user would type
- * or copy it: `pulumi cancel`, `pulumi up --continue-on-error` (which names each tenant and the
- * command that records it), those commands, `pulumi refresh --clear-pending-creates`, `pulumi up`.
- * At the end every tenant in CauseFlow is in the stack once, no slug twice, and nothing is pending.
+ * Issue 18, scenarios 2 and 3: the Pulumi CLI killed (SIGKILL), or the provider's process killed,
+ * during `pulumi up` of a fleet, through the plugin from YAML and through the dynamic
+ * `causeflow.Tenant` of a TypeScript program. CauseFlow commits each POST at once and answers late
+ * (the emulator's `slowAnswerMs`), so the kill lands when every tenant exists in CauseFlow and none
+ * in the stack: the worst a kill can leave. The way back is the one the README documents, each
+ * command as a user would type or copy it: `pulumi cancel` (after the CLI's kill: its lock),
+ * `pulumi up --continue-on-error` (which names each tenant and the command that records it), those
+ * commands, `pulumi refresh --clear-pending-creates`, `pulumi up`. At the end every tenant in
+ * CauseFlow is in the stack once, no slug twice, and nothing is pending.
  */
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import * as causeflow from "@causeflow/pulumi";
 import { startEmulator, type RunningEmulator } from "../../tools/emulator/server";
+import { PLUGIN_TENANT_TYPE } from "../../provider/core/tenantRules";
 import { commandOf, descendantsOf, descendantsOnceRunning, itOnLinux, survivorsAfter } from "../support/processes";
 import { CliWorkspace, describeWithCli, printed, writesTo } from "../support/cli/workspace";
+import { audit, checkpoint, CLEAN, errorsPrinted, fleetSize, recordedTenants, reportFigures, theCli, type Checkpoint } from "../support/cli/scenarios";
 
-const FLEET = 6;
-const TENANT = "causeflow:index:Tenant";
-
-/** The `pulumi up` process among these (not lifeline, whose command line holds it too). */
-function theCli(pids: number[]): number {
-  const cli = pids.find((pid) => {
-    const [executable, verb] = commandOf(pid).split(" ");
-    return path.basename(executable) === "pulumi" && verb === "up";
-  });
-  if (cli === undefined) throw new Error(`no \`pulumi up\` among ${pids.map(commandOf).join("; ")}`);
-  return cli;
-}
-
-interface Checkpoint {
-  deployment: { resources: { urn: string; type: string; id?: string }[]; pending_operations?: { type: string; resource: { urn: string } }[] };
-}
-
-/** The stack's checkpoint, as `pulumi stack export` gives it. */
-async function checkpoint(workspace: CliWorkspace, project: string): Promise<Checkpoint> {
-  return JSON.parse((await workspace.pulumi(project, "stack", "export")).stdout) as Checkpoint;
-}
+const FLEET = fleetSize(6);
+const until = async (done: () => boolean) => {
+  while (!done()) await new Promise((resolve) => setTimeout(resolve, 50));
+};
+/** A provider's process: the plugin, or the host of dynamic providers. */
+const PROVIDER = { plugin: /pulumi-resource-causeflow/, dynamic: /dynamic-provider/ };
 
 /**
  * Steps 2 to 4 of the README's way back, for a YAML fleet whose tenants all exist in CauseFlow and
  * none in the stack: `pulumi up --continue-on-error` names each tenant and the command that records
  * it; those commands; `pulumi refresh --clear-pending-creates`; `pulumi up`, with nothing left to
  * write. Then every tenant in CauseFlow is in the stack once, under its own resource, and nothing
- * is pending.
+ * is pending. What the user read on the way.
  */
-async function expectTheWayBack(workspace: CliWorkspace, project: string, emulator: RunningEmulator): Promise<void> {
+async function expectTheWayBack(workspace: CliWorkspace, project: string, emulator: RunningEmulator): Promise<string[]> {
   // --continue-on-error: without it the engine starts no step after the first failure, and a tenant
   // the program registers later is named only by a later run.
   const up = await workspace.run(project, ["up", "--yes", "--skip-preview", "--continue-on-error"]);
@@ -66,41 +54,50 @@ async function expectTheWayBack(workspace: CliWorkspace, project: string, emulat
   expect(printed(converged)).not.toContain("pending operations");
 
   const recovered = await checkpoint(workspace, project);
-  const recorded = recovered.deployment.resources.filter((resource) => resource.type === TENANT);
-  expect(recorded.map((resource) => resource.id).sort()).toEqual(emulator.store.all().map((tenant) => tenant.tenantId).sort());
-  expect(new Set(emulator.store.all().map((tenant) => tenant.slug)).size).toBe(FLEET);
-  expect(recovered.deployment.pending_operations ?? []).toEqual([]);
-  expect(recorded.map((resource) => path.basename(resource.urn.replace(/::/g, "/"))).sort()).toEqual(Array.from({ length: FLEET }, (_, i) => `t${i}`).sort());
+  expect(audit(emulator, [{ slugPrefix: "fleet", state: recovered }])).toEqual(CLEAN);
+  const tenants = recovered.deployment.resources.filter((resource) => resource.type === PLUGIN_TENANT_TYPE);
+  expect(tenants.map((resource) => path.basename(resource.urn.replace(/::/g, "/"))).sort()).toEqual(Array.from({ length: FLEET }, (_, i) => `t${i}`).sort());
+  return errorsPrinted(printed(up)).slice(0, 3);
 }
 
-describeWithCli()("the Pulumi CLI killed during `pulumi up`, and the way back", () => {
+describeWithCli()("a `pulumi up` of plugin tenants killed, and the way back", () => {
   let emulator: RunningEmulator;
   let workspace: CliWorkspace;
   let project: string;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     emulator = await startEmulator({ faults: [{ method: "POST", slowAnswerMs: 120_000 }] });
     workspace = new CliWorkspace("cf-cli-interrupted-");
     project = await workspace.fleetProject("interrupted", FLEET, "fleet", emulator);
   }, 120_000);
-  afterAll(async () => {
+  afterEach(async () => {
     workspace?.close();
     await emulator?.close();
   });
 
-  itOnLinux("records every tenant the killed run created, once, by the documented commands", async () => {
+  /** Starts `pulumi up`; the process tree below it once every POST is committed and unanswered, and its end. */
+  async function upUntilEveryPostIsCommitted() {
     const { file, args } = workspace.command(["up", "--yes", "--skip-preview"]);
-    const run = spawn(file, args, { cwd: project, env: workspace.env, stdio: "ignore" });
-    while (emulator.store.all().length < FLEET) await new Promise((resolve) => setTimeout(resolve, 50));
-    // Every POST is committed and unanswered: kill the CLI (lifeline, above it, then ends the rest).
-    const tree = await descendantsOnceRunning(run.pid!, /pulumi-resource-causeflow/);
+    const run = spawn(file, args, { cwd: project, env: workspace.env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    run.stdout.on("data", (chunk) => (output += chunk));
+    run.stderr.on("data", (chunk) => (output += chunk));
+    const ended = new Promise<string>((resolve) => run.on("exit", () => resolve(output)));
+    await until(() => emulator.store.all().length >= FLEET);
+    return { tree: await descendantsOnceRunning(run.pid!, PROVIDER.plugin), ended };
+  }
+
+  itOnLinux("the CLI killed: records every tenant the killed run created, once, by the documented commands", async () => {
+    const { tree } = await upUntilEveryPostIsCommitted();
+    // Kill the CLI (lifeline, above it, then ends the rest).
     process.kill(theCli(tree), "SIGKILL");
     expect(await survivorsAfter(tree, 10_000)).toEqual([]);
     emulator.faults.clear();
 
     const killed = await checkpoint(workspace, project);
-    expect(killed.deployment.resources.filter((resource) => resource.type === TENANT)).toEqual([]);
+    expect(recordedTenants(killed)).toEqual([]);
     expect(killed.deployment.pending_operations?.map((op) => op.type)).toEqual(Array(FLEET).fill("creating"));
+    const afterFailure = audit(emulator, [{ slugPrefix: "fleet", state: killed }]);
 
     // 1. The killed run's lock.
     const locked = await workspace.run(project, ["up", "--yes", "--skip-preview"]);
@@ -108,11 +105,31 @@ describeWithCli()("the Pulumi CLI killed during `pulumi up`, and the way back", 
     expect(printed(locked)).toContain("pulumi cancel");
     await workspace.pulumi(project, "cancel", "--yes");
 
-    await expectTheWayBack(workspace, project, emulator);
+    const messages = await expectTheWayBack(workspace, project, emulator);
+    const afterRecovery = audit(emulator, [{ slugPrefix: "fleet", state: await checkpoint(workspace, project) }]);
+    reportFigures({ scenario: "2 CLI killed", host: "plugin", fleet: FLEET, afterFailure, afterRecovery, messages: [...errorsPrinted(printed(locked)), ...messages] });
+  }, 600_000);
+
+  itOnLinux("the plugin killed: the CLI reports it, and the same way back records every tenant once", async () => {
+    const { tree, ended } = await upUntilEveryPostIsCommitted();
+    const plugins = tree.filter((pid) => PROVIDER.plugin.test(commandOf(pid)));
+    for (const pid of plugins) process.kill(pid, "SIGKILL");
+    const killedRun = await ended;
+    expect(killedRun).toContain("error: ");
+    emulator.faults.clear();
+
+    const killed = await checkpoint(workspace, project);
+    expect(recordedTenants(killed)).toEqual([]);
+    const afterFailure = audit(emulator, [{ slugPrefix: "fleet", state: killed }]);
+    expect(afterFailure.unrecorded).toBe(FLEET);
+
+    const messages = await expectTheWayBack(workspace, project, emulator);
+    const afterRecovery = audit(emulator, [{ slugPrefix: "fleet", state: await checkpoint(workspace, project) }]);
+    reportFigures({ scenario: "3 provider killed", host: "plugin", fleet: FLEET, afterFailure, afterRecovery, messages: [...errorsPrinted(killedRun).slice(0, 2), ...messages] });
   }, 600_000);
 });
 
-describeWithCli()("the Pulumi CLI killed during `pulumi up` of dynamic tenants, and the way back", () => {
+describeWithCli()("a `pulumi up` of dynamic tenants killed, and the way back", () => {
   let emulator: RunningEmulator;
   let workspace: CliWorkspace;
   let stack: Stack;
@@ -120,30 +137,27 @@ describeWithCli()("the Pulumi CLI killed during `pulumi up` of dynamic tenants, 
   let adoptExisting = false;
   /** What a run that failed printed (the Automation API's error quotes its output, escaping quotes), or "succeeded". */
   const failure = (run: Promise<unknown>) => run.then(() => "succeeded", (error: Error) => error.message.replace(/\\"/g, '"'));
+  const state = async () => (await stack.exportStack()) as unknown as Checkpoint;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     emulator = await startEmulator({ faults: [{ method: "POST", slowAnswerMs: 120_000 }] });
     workspace = new CliWorkspace("cf-cli-interrupted-dynamic-");
+    adoptExisting = false;
     stack = await workspace.inlineStack("interrupted-dynamic", "dev", async () => {
-      for (let i = 0; i < FLEET; i++) new causeflow.Tenant(`t${i}`, { name: `Fleet ${i}`, slug: `dyn-${i}`, ownerEmail: "o@fleet.example", adoptExisting });
+      for (let i = 0; i < FLEET; i++) new causeflow.Tenant(`t${i}`, { name: `Fleet ${i}`, slug: `fleet-${i}`, ownerEmail: "o@fleet.example", adoptExisting });
     }, emulator);
   }, 120_000);
-  afterAll(async () => {
+  afterEach(async () => {
     workspace?.close();
     await emulator?.close();
   });
 
-  itOnLinux("records every tenant the killed run created, once, with adoptExisting for one `pulumi up`", async () => {
-    const killedRun = failure(stack.up());
-    while (emulator.store.all().length < FLEET) await new Promise((resolve) => setTimeout(resolve, 50));
-    const tree = descendantsOf(process.pid);
-    process.kill(theCli(tree), "SIGKILL");
-    expect(await killedRun).not.toBe("succeeded");
-    expect(await survivorsAfter(tree.filter((pid) => /pulumi|dynamic-provider|lifeline/.test(commandOf(pid))), 10_000)).toEqual([]);
-    emulator.faults.clear();
-
-    expect(await failure(stack.up())).toContain("pulumi cancel");
-    await stack.cancel();
+  /**
+   * The README's way back for dynamic tenants: `pulumi up --continue-on-error` names each one and
+   * points at adoptExisting; adoption for one `pulumi up` takes each (its POST meets the slug taken
+   * and takes the tenant that matches: no PATCH, no new tenant); then refresh and `pulumi up`.
+   */
+  async function expectTheWayBack(): Promise<string[]> {
     const refused = await failure(stack.up({ continueOnError: true }));
     for (const tenant of emulator.store.all()) {
       expect(refused).toContain(`by tenant ${tenant.tenantId} ("${tenant.name}", plan ${tenant.plan}, created ${tenant.createdAt})`);
@@ -151,7 +165,6 @@ describeWithCli()("the Pulumi CLI killed during `pulumi up` of dynamic tenants, 
     expect(refused).toContain("set `adoptExisting: true` on this Tenant for one `pulumi up`");
     expect(emulator.store.all()).toHaveLength(FLEET);
 
-    // Adoption sends its POST, meets the slug taken, and takes the tenant that matches: no PATCH, no new tenant.
     adoptExisting = true;
     const writesBefore = writesTo(emulator).length;
     await stack.up();
@@ -161,10 +174,40 @@ describeWithCli()("the Pulumi CLI killed during `pulumi up` of dynamic tenants, 
     expect(writesTo(emulator).slice(writesBefore).map((write) => write.method)).toEqual(Array(FLEET).fill("POST"));
     expect(emulator.store.all()).toHaveLength(FLEET);
     expect(converged.stdout).not.toContain("pending operations");
+    expect(audit(emulator, [{ slugPrefix: "fleet", state: await state() }])).toEqual(CLEAN);
+    return errorsPrinted(refused).slice(0, 3);
+  }
 
-    const recorded = ((await stack.exportStack()).deployment as Checkpoint["deployment"]).resources.filter((resource) => resource.type.endsWith(":Tenant"));
-    expect(recorded.map((resource) => resource.id).sort()).toEqual(emulator.store.all().map((tenant) => tenant.tenantId).sort());
-    expect(new Set(emulator.store.all().map((tenant) => tenant.slug)).size).toBe(FLEET);
-    expect(((await stack.exportStack()).deployment as Checkpoint["deployment"]).pending_operations ?? []).toEqual([]);
+  itOnLinux("the CLI killed: records every tenant the killed run created, once, with adoptExisting for one `pulumi up`", async () => {
+    const killedRun = failure(stack.up());
+    await until(() => emulator.store.all().length >= FLEET);
+    const tree = descendantsOf(process.pid);
+    process.kill(theCli(tree), "SIGKILL");
+    expect(await killedRun).not.toBe("succeeded");
+    expect(await survivorsAfter(tree.filter((pid) => /pulumi|dynamic-provider|lifeline/.test(commandOf(pid))), 10_000)).toEqual([]);
+    emulator.faults.clear();
+    const afterFailure = audit(emulator, [{ slugPrefix: "fleet", state: await state() }]);
+
+    const locked = await failure(stack.up());
+    expect(locked).toContain("pulumi cancel");
+    await stack.cancel();
+    const messages = await expectTheWayBack();
+    const afterRecovery = audit(emulator, [{ slugPrefix: "fleet", state: await state() }]);
+    reportFigures({ scenario: "2 CLI killed", host: "dynamic", fleet: FLEET, afterFailure, afterRecovery, messages });
+  }, 600_000);
+
+  itOnLinux("the provider's host killed: the CLI reports it, and the same way back records every tenant once", async () => {
+    const killedRun = failure(stack.up());
+    await until(() => emulator.store.all().length >= FLEET);
+    for (const pid of descendantsOf(process.pid).filter((pid) => PROVIDER.dynamic.test(commandOf(pid)))) process.kill(pid, "SIGKILL");
+    const killed = await killedRun;
+    expect(killed).not.toBe("succeeded");
+    emulator.faults.clear();
+    const afterFailure = audit(emulator, [{ slugPrefix: "fleet", state: await state() }]);
+    expect(afterFailure.unrecorded).toBe(FLEET);
+
+    const messages = await expectTheWayBack();
+    const afterRecovery = audit(emulator, [{ slugPrefix: "fleet", state: await state() }]);
+    reportFigures({ scenario: "3 provider killed", host: "dynamic", fleet: FLEET, afterFailure, afterRecovery, messages: [...errorsPrinted(killed).slice(0, 2), ...messages] });
   }, 600_000);
 });

@@ -299,6 +299,11 @@ export class ProviderHost {
     await this.call("delete", request);
   }
 
+  /** The engine's Cancel, as it sends it on a first Ctrl-C. */
+  async cancel(): Promise<void> {
+    await this.call("cancel", new Empty());
+  }
+
   /** The host never exits by itself. */
   async stop(): Promise<void> {
     this.client.close();

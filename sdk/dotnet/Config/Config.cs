@@ -62,9 +62,9 @@ namespace Pulumi.Causeflow
             set => _apiUrl.Set(value);
         }
 
-        private static readonly __Value<int?> _maxAttempts = new __Value<int?>(() => __config.GetInt32("maxAttempts") ?? Utilities.GetEnvInt32("CAUSEFLOW_MAX_ATTEMPTS") ?? 5);
+        private static readonly __Value<int?> _maxAttempts = new __Value<int?>(() => __config.GetInt32("maxAttempts") ?? Utilities.GetEnvInt32("CAUSEFLOW_MAX_ATTEMPTS") ?? 8);
         /// <summary>
-        /// Attempts per API call, the first one included. Defaults to `5`. When `causeflow:maxAttempts` is not set, the default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable.
+        /// Attempts per API call, the first one included. Defaults to `8`. When `causeflow:maxAttempts` is not set, the default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable.
         /// </summary>
         public static int? MaxAttempts
         {

@@ -30,7 +30,7 @@ func NewProvider(ctx *pulumi.Context,
 		args.ApiUrl = pulumi.StringPtr("https://api.causeflow.ai")
 	}
 	if args.MaxAttempts == nil {
-		args.MaxAttempts = pulumi.IntPtr(5)
+		args.MaxAttempts = pulumi.IntPtr(8)
 	}
 	if args.RequestTimeout == nil {
 		args.RequestTimeout = pulumi.Float64Ptr(30.0)
@@ -57,7 +57,7 @@ type providerArgs struct {
 	ApiToken *string `pulumi:"apiToken"`
 	// Base URL of the CauseFlow API, without `/v1` (the provider adds it). The local emulator's, such as `http://127.0.0.1:8080`, for tests. Defaults to `https://api.causeflow.ai`. The default provider reads the `CAUSEFLOW_API_URL` environment variable when `causeflow:apiUrl` is not set; an explicit provider never does.
 	ApiUrl *string `pulumi:"apiUrl"`
-	// Attempts per API call, the first one included. Defaults to `5`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
+	// Attempts per API call, the first one included. Defaults to `8`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
 	MaxAttempts *int `pulumi:"maxAttempts"`
 	// Seconds one HTTP request may take. Defaults to `30`. The default provider reads the `CAUSEFLOW_REQUEST_TIMEOUT` environment variable when `causeflow:requestTimeout` is not set; an explicit provider never does.
 	RequestTimeout *float64 `pulumi:"requestTimeout"`
@@ -73,7 +73,7 @@ type ProviderArgs struct {
 	ApiToken pulumi.StringPtrInput
 	// Base URL of the CauseFlow API, without `/v1` (the provider adds it). The local emulator's, such as `http://127.0.0.1:8080`, for tests. Defaults to `https://api.causeflow.ai`. The default provider reads the `CAUSEFLOW_API_URL` environment variable when `causeflow:apiUrl` is not set; an explicit provider never does.
 	ApiUrl pulumi.StringPtrInput
-	// Attempts per API call, the first one included. Defaults to `5`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
+	// Attempts per API call, the first one included. Defaults to `8`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
 	MaxAttempts pulumi.IntPtrInput
 	// Seconds one HTTP request may take. Defaults to `30`. The default provider reads the `CAUSEFLOW_REQUEST_TIMEOUT` environment variable when `causeflow:requestTimeout` is not set; an explicit provider never does.
 	RequestTimeout pulumi.Float64PtrInput

@@ -41,12 +41,12 @@ Object.defineProperty(exports, "apiUrl", {
 });
 
 /**
- * Attempts per API call, the first one included. Defaults to `5`. When `causeflow:maxAttempts` is not set, the default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable.
+ * Attempts per API call, the first one included. Defaults to `8`. When `causeflow:maxAttempts` is not set, the default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable.
  */
 export declare const maxAttempts: number;
 Object.defineProperty(exports, "maxAttempts", {
     get() {
-        return __config.getObject<number>("maxAttempts") ?? (utilities.getEnvNumber("CAUSEFLOW_MAX_ATTEMPTS") || 5);
+        return __config.getObject<number>("maxAttempts") ?? (utilities.getEnvNumber("CAUSEFLOW_MAX_ATTEMPTS") || 8);
     },
     enumerable: true,
 });

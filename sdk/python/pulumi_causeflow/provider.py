@@ -31,7 +31,7 @@ class ProviderArgs:
         :param pulumi.Input[_builtins.bool] allow_insecure_http: Allow plain `http://` to a host other than this machine: the token would cross the network unencrypted. Defaults to `false`. The default provider reads the `CAUSEFLOW_ALLOW_INSECURE_HTTP` environment variable when `causeflow:allowInsecureHttp` is not set; an explicit provider never does.
         :param pulumi.Input[_builtins.str] api_token: Token of a CauseFlow user with the admin role. API keys (`cflo_…`) and member users cannot manage tenants. Needed by every call that reaches the API; previews need none. The default provider reads the `CAUSEFLOW_API_TOKEN` environment variable when `causeflow:apiToken` is not set; an explicit provider never does.
         :param pulumi.Input[_builtins.str] api_url: Base URL of the CauseFlow API, without `/v1` (the provider adds it). The local emulator's, such as `http://127.0.0.1:8080`, for tests. Defaults to `https://api.causeflow.ai`. The default provider reads the `CAUSEFLOW_API_URL` environment variable when `causeflow:apiUrl` is not set; an explicit provider never does.
-        :param pulumi.Input[_builtins.int] max_attempts: Attempts per API call, the first one included. Defaults to `5`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
+        :param pulumi.Input[_builtins.int] max_attempts: Attempts per API call, the first one included. Defaults to `8`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
         :param pulumi.Input[_builtins.float] request_timeout: Seconds one HTTP request may take. Defaults to `30`. The default provider reads the `CAUSEFLOW_REQUEST_TIMEOUT` environment variable when `causeflow:requestTimeout` is not set; an explicit provider never does.
         :param pulumi.Input[_builtins.float] retry_timeout: Seconds one API call may spend retrying. Defaults to `120`. The default provider reads the `CAUSEFLOW_RETRY_TIMEOUT` environment variable when `causeflow:retryTimeout` is not set; an explicit provider never does.
         """
@@ -46,7 +46,7 @@ class ProviderArgs:
         if api_url is not None:
             pulumi.set(__self__, "api_url", api_url)
         if max_attempts is None:
-            max_attempts = 5
+            max_attempts = 8
         if max_attempts is not None:
             pulumi.set(__self__, "max_attempts", max_attempts)
         if request_timeout is None:
@@ -98,7 +98,7 @@ class ProviderArgs:
     @pulumi.getter(name="maxAttempts")
     def max_attempts(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        Attempts per API call, the first one included. Defaults to `5`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
+        Attempts per API call, the first one included. Defaults to `8`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
         """
         return pulumi.get(self, "max_attempts")
 
@@ -152,7 +152,7 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.Input[_builtins.bool] allow_insecure_http: Allow plain `http://` to a host other than this machine: the token would cross the network unencrypted. Defaults to `false`. The default provider reads the `CAUSEFLOW_ALLOW_INSECURE_HTTP` environment variable when `causeflow:allowInsecureHttp` is not set; an explicit provider never does.
         :param pulumi.Input[_builtins.str] api_token: Token of a CauseFlow user with the admin role. API keys (`cflo_…`) and member users cannot manage tenants. Needed by every call that reaches the API; previews need none. The default provider reads the `CAUSEFLOW_API_TOKEN` environment variable when `causeflow:apiToken` is not set; an explicit provider never does.
         :param pulumi.Input[_builtins.str] api_url: Base URL of the CauseFlow API, without `/v1` (the provider adds it). The local emulator's, such as `http://127.0.0.1:8080`, for tests. Defaults to `https://api.causeflow.ai`. The default provider reads the `CAUSEFLOW_API_URL` environment variable when `causeflow:apiUrl` is not set; an explicit provider never does.
-        :param pulumi.Input[_builtins.int] max_attempts: Attempts per API call, the first one included. Defaults to `5`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
+        :param pulumi.Input[_builtins.int] max_attempts: Attempts per API call, the first one included. Defaults to `8`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
         :param pulumi.Input[_builtins.float] request_timeout: Seconds one HTTP request may take. Defaults to `30`. The default provider reads the `CAUSEFLOW_REQUEST_TIMEOUT` environment variable when `causeflow:requestTimeout` is not set; an explicit provider never does.
         :param pulumi.Input[_builtins.float] retry_timeout: Seconds one API call may spend retrying. Defaults to `120`. The default provider reads the `CAUSEFLOW_RETRY_TIMEOUT` environment variable when `causeflow:retryTimeout` is not set; an explicit provider never does.
         """
@@ -203,7 +203,7 @@ class Provider(pulumi.ProviderResource):
                 api_url = 'https://api.causeflow.ai'
             __props__.__dict__["api_url"] = api_url
             if max_attempts is None:
-                max_attempts = 5
+                max_attempts = 8
             __props__.__dict__["max_attempts"] = pulumi.Output.from_input(max_attempts).apply(pulumi.runtime.to_json) if max_attempts is not None else None
             if request_timeout is None:
                 request_timeout = 30

@@ -186,11 +186,7 @@ export class CliWorkspace {
    * `<slugPrefix>-0`, `<slugPrefix>-1`, …, and its stack `dev` pointing at the emulator.
    */
   async fleetProject(name: string, size: number, slugPrefix: string, emulator: RunningEmulator): Promise<string> {
-    const tenants = Array.from(
-      { length: size },
-      (_, i) => `  t${i}:\n    type: causeflow:index:Tenant\n    properties:\n      name: Fleet ${i}\n      slug: ${slugPrefix}-${i}\n      ownerEmail: o@fleet.example\n`,
-    );
-    const project = this.yamlProject(name, `resources:\n${tenants.join("")}`);
+    const project = this.yamlProject(name, fleetResources(size, slugPrefix));
     await this.initStack(project, "dev", emulator);
     return project;
   }
@@ -206,6 +202,18 @@ export class CliWorkspace {
   close(): void {
     rmSync(this.home, { recursive: true, force: true });
   }
+}
+
+/**
+ * A YAML program's `resources:` for a fleet of `size` plugin tenants, t0, t1, … with slugs
+ * `<slugPrefix>-0`, `<slugPrefix>-1`, …, named by `name` (`Fleet 0`, … unless given).
+ */
+export function fleetResources(size: number, slugPrefix: string, name = (i: number) => `Fleet ${i}`): string {
+  const tenants = Array.from(
+    { length: size },
+    (_, i) => `  t${i}:\n    type: causeflow:index:Tenant\n    properties:\n      name: ${name(i)}\n      slug: ${slugPrefix}-${i}\n      ownerEmail: o@fleet.example\n`,
+  );
+  return `resources:\n${tenants.join("")}`;
 }
 
 /** The requests that write (POST, PATCH) the emulator received, oldest first. */

@@ -50,14 +50,14 @@ func GetApiUrl(ctx *pulumi.Context) string {
 	return value
 }
 
-// Attempts per API call, the first one included. Defaults to `5`. When `causeflow:maxAttempts` is not set, the default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable.
+// Attempts per API call, the first one included. Defaults to `8`. When `causeflow:maxAttempts` is not set, the default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable.
 func GetMaxAttempts(ctx *pulumi.Context) int {
 	v, err := config.TryInt(ctx, "causeflow:maxAttempts")
 	if err == nil {
 		return v
 	}
 	var value int
-	if d := internal.GetEnvOrDefault(5, internal.ParseEnvInt, "CAUSEFLOW_MAX_ATTEMPTS"); d != nil {
+	if d := internal.GetEnvOrDefault(8, internal.ParseEnvInt, "CAUSEFLOW_MAX_ATTEMPTS"); d != nil {
 		value = d.(int)
 	}
 	return value

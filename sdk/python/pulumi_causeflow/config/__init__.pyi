@@ -31,7 +31,7 @@ Base URL of the CauseFlow API, without `/v1` (the provider adds it). The local e
 
 maxAttempts: int
 """
-Attempts per API call, the first one included. Defaults to `5`. When `causeflow:maxAttempts` is not set, the default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable.
+Attempts per API call, the first one included. Defaults to `8`. When `causeflow:maxAttempts` is not set, the default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable.
 """
 
 requestTimeout: float

@@ -44,9 +44,9 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def max_attempts(self) -> int:
         """
-        Attempts per API call, the first one included. Defaults to `5`. When `causeflow:maxAttempts` is not set, the default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable.
+        Attempts per API call, the first one included. Defaults to `8`. When `causeflow:maxAttempts` is not set, the default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable.
         """
-        return __config__.get_int('maxAttempts') or (_utilities.get_env_int('CAUSEFLOW_MAX_ATTEMPTS') or 5)
+        return __config__.get_int('maxAttempts') or (_utilities.get_env_int('CAUSEFLOW_MAX_ATTEMPTS') or 8)
 
     @_builtins.property
     def request_timeout(self) -> float:

@@ -133,6 +133,21 @@ describe("CauseFlowClient against the emulator", () => {
     await limited.close();
   });
 
+  it("stops retrying when told (the engine's Cancel): a waiting call reports its last answer, and no call tries again", async () => {
+    const patient = new CauseFlowClient({ baseUrl: emulator.url, token: emulator.adminToken, retry: { baseDelayMs: 60_000, maxDelayMs: 60_000 } });
+    emulator.faults.failNext({ method: "POST", status: 503, count: Number.MAX_SAFE_INTEGER });
+    const waiting = patient.createTenant(acme).catch((e) => e);
+    while (emulator.journal.length < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    patient.stopRetrying();
+    const error = await waiting;
+    expect(error).toMatchObject({ status: 503, unknownOutcome: true });
+    expect(error.message).toMatch(/, not tried again: the run was cancelled$/);
+    // A call made afterwards is sent once.
+    await expect(patient.createTenant({ ...acme, slug: "acme-2" })).rejects.toMatchObject({ status: 503 });
+    expect(emulator.journal.map((entry) => entry.method)).toEqual(["POST", "POST"]);
+    await patient.close();
+  });
+
   it("confirms that the base URL serves the tenant API, once per client", async () => {
     await expect(client.probeTenantApi()).resolves.toEqual({ serves: true });
     await client.probeTenantApi();

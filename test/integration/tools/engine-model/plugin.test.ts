@@ -245,6 +245,29 @@ describe("getTenant", () => {
   });
 });
 
+describe("Cancel", () => {
+  it("stops a call's retries: it reports its last answer at once, and nothing is sent again", async () => {
+    const cancelled = await ProviderHost.startPlugin({ cwd: REPO_ROOT });
+    try {
+      await cancelled.configure({ apiUrl: emulator.url, apiToken: secret(emulator.adminToken) }, { name: "default" });
+      const { inputs } = await cancelled.check(urnOf("cancelled"), {}, { ...acme, slug: slug() });
+      emulator.faults.failNext({ method: "POST", status: 503, count: Number.MAX_SAFE_INTEGER });
+      const creating = cancelled.create(urnOf("cancelled"), inputs).then(() => "created", (error: Error) => error.message);
+      while (!emulator.journal.some((entry) => entry.method === "POST")) await new Promise((resolve) => setTimeout(resolve, 5));
+      await cancelled.cancel();
+      const message = await creating;
+      expect(message).toContain("HTTP 503");
+      expect(message).toContain("not tried again: the run was cancelled");
+      // The answer was lost, so the slug was looked up: nothing was created.
+      expect(message).toContain("nothing was created");
+      expect(emulator.journal.filter((entry) => entry.method === "POST")).toHaveLength(1);
+    } finally {
+      emulator.faults.clear();
+      await cancelled.stop();
+    }
+  });
+});
+
 describe("warnings through the engine's Log", () => {
   it("logs the replacement, autoRemediation and removal warnings with the resource's URN", async () => {
     const tenant = await registration({ ...acme, slug: slug() });

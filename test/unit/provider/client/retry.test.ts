@@ -1,4 +1,4 @@
-import { outcomeUnknown, retryDelay, type Outcome, type RetryPolicy } from "../../../../provider/client/retry";
+import { DEFAULT_RETRY, outcomeUnknown, retryDelay, type Outcome, type RetryPolicy } from "../../../../provider/client/retry";
 
 const policy: RetryPolicy = { maxAttempts: 5, retryTimeoutMs: 60_000, baseDelayMs: 500, maxDelayMs: 8_000 };
 const now = Date.UTC(2026, 0, 1);
@@ -14,10 +14,20 @@ describe("retryDelay", () => {
     expect(delay(response(status))).toBeUndefined();
   });
 
-  it("backs off exponentially with full jitter, capped", () => {
+  it("backs off exponentially with equal jitter (half of each step fixed, half drawn), capped", () => {
     expect([1, 2, 3, 4].map((attempt) => delay(response(503), attempt))).toEqual([500, 1000, 2000, 4000]);
     expect(retryDelay({ ...policy, maxAttempts: 10 }, { attempt: 8, outcome: response(503), elapsedMs: 0, nowMs: now, random: () => 1 })).toBe(8000);
-    expect(retryDelay(policy, { attempt: 1, outcome: response(503), elapsedMs: 0, nowMs: now, random: () => 0.25 })).toBe(125);
+    expect(retryDelay(policy, { attempt: 1, outcome: response(503), elapsedMs: 0, nowMs: now, random: () => 0.5 })).toBe(375);
+    expect(retryDelay(policy, { attempt: 3, outcome: response(503), elapsedMs: 0, nowMs: now, random: () => 0 })).toBe(1000);
+  });
+
+  it("by default, spans at least 20 seconds of outage before giving up, and reports a lasting one within a minute", () => {
+    const waits = (random: () => number) =>
+      Array.from({ length: DEFAULT_RETRY.maxAttempts }, (_, i) => retryDelay(DEFAULT_RETRY, { attempt: i + 1, outcome: response(503), elapsedMs: 0, nowMs: now, random }));
+    const sum = (delays: (number | undefined)[]) => delays.reduce<number>((total, wait) => total + (wait ?? 0), 0);
+    expect(waits(() => 0).at(-1)).toBeUndefined();
+    expect(sum(waits(() => 0))).toBeGreaterThan(20_000);
+    expect(sum(waits(() => 1))).toBeLessThan(60_000);
   });
 
   it("stops after the last attempt and when the wait would pass the retry budget", () => {

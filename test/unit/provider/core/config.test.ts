@@ -9,7 +9,7 @@ describe("resolveConfig", () => {
     const config = resolveConfig(none, {});
     expect(config.apiUrl.href).toBe(`${DEFAULT_API_URL}/`);
     expect(config.apiToken).toBeUndefined();
-    expect(config).toMatchObject({ requestTimeoutMs: 30_000, maxAttempts: 5, retryTimeoutMs: 120_000 });
+    expect(config).toMatchObject({ requestTimeoutMs: 30_000, maxAttempts: 8, retryTimeoutMs: 120_000 });
   });
 
   it("prefers stack config over the environment, and falls back to the environment", () => {

@@ -35,11 +35,11 @@ public final class Config {
         return Codegen.stringProp("apiUrl").config(config).env("CAUSEFLOW_API_URL").def("https://api.causeflow.ai").get();
     }
 /**
- * Attempts per API call, the first one included. Defaults to `5`. When `causeflow:maxAttempts` is not set, the default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable.
+ * Attempts per API call, the first one included. Defaults to `8`. When `causeflow:maxAttempts` is not set, the default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable.
  * 
  */
     public Optional<Integer> maxAttempts() {
-        return Codegen.integerProp("maxAttempts").config(config).env("CAUSEFLOW_MAX_ATTEMPTS").def(5).get();
+        return Codegen.integerProp("maxAttempts").config(config).env("CAUSEFLOW_MAX_ATTEMPTS").def(8).get();
     }
 /**
  * Seconds one HTTP request may take. Defaults to `30`. When `causeflow:requestTimeout` is not set, the default provider reads the `CAUSEFLOW_REQUEST_TIMEOUT` environment variable.

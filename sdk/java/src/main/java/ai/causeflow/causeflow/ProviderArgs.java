@@ -65,14 +65,14 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
-     * Attempts per API call, the first one included. Defaults to `5`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
+     * Attempts per API call, the first one included. Defaults to `8`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
      * 
      */
     @Import(name="maxAttempts", json=true)
     private @Nullable Output<Integer> maxAttempts;
 
     /**
-     * @return Attempts per API call, the first one included. Defaults to `5`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
+     * @return Attempts per API call, the first one included. Defaults to `8`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
      * 
      */
     public Optional<Output<Integer>> maxAttempts() {
@@ -202,7 +202,7 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param maxAttempts Attempts per API call, the first one included. Defaults to `5`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
+         * @param maxAttempts Attempts per API call, the first one included. Defaults to `8`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
          * 
          * @return builder
          * 
@@ -213,7 +213,7 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
-         * @param maxAttempts Attempts per API call, the first one included. Defaults to `5`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
+         * @param maxAttempts Attempts per API call, the first one included. Defaults to `8`. The default provider reads the `CAUSEFLOW_MAX_ATTEMPTS` environment variable when `causeflow:maxAttempts` is not set; an explicit provider never does.
          * 
          * @return builder
          * 
@@ -267,7 +267,7 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
         public ProviderArgs build() {
             $.allowInsecureHttp = Codegen.booleanProp("allowInsecureHttp").output().arg($.allowInsecureHttp).def(false).getNullable();
             $.apiUrl = Codegen.stringProp("apiUrl").output().arg($.apiUrl).def("https://api.causeflow.ai").getNullable();
-            $.maxAttempts = Codegen.integerProp("maxAttempts").output().arg($.maxAttempts).def(5).getNullable();
+            $.maxAttempts = Codegen.integerProp("maxAttempts").output().arg($.maxAttempts).def(8).getNullable();
             $.requestTimeout = Codegen.doubleProp("requestTimeout").output().arg($.requestTimeout).def(3e+01).getNullable();
             $.retryTimeout = Codegen.doubleProp("retryTimeout").output().arg($.retryTimeout).def(1.2e+02).getNullable();
             return $;

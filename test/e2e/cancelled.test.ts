@@ -13,7 +13,7 @@ import * as causeflow from "@causeflow/pulumi";
 import { startEmulator, type RunningEmulator } from "../../tools/emulator/server";
 import { descendantsOf, descendantsOnceRunning, itOnLinux } from "../support/processes";
 import { CliWorkspace, describeWithCli, writesTo } from "../support/cli/workspace";
-import { audit, checkpoint, CLEAN, errorsPrinted, fleetSize, reportFigures, theCli, type Checkpoint } from "../support/cli/scenarios";
+import { audit, checkpoint, CLEAN, errorsPrinted, expectTheNextUpConverges, fleetSize, reportFigures, theCli, type Checkpoint } from "../support/cli/scenarios";
 
 const FLEET = fleetSize(30);
 /** The Ctrl-C comes once this many tenants exist. */
@@ -64,11 +64,7 @@ describeWithCli()("Ctrl-C once during `pulumi up` of a fleet of plugin tenants",
     expect(afterFailure).toEqual(CLEAN);
     expect(emulator.store.all().length).toBeLessThan(FLEET);
 
-    const again = await workspace.run(project, ["up", "--yes", "--skip-preview"]);
-    expect(again.code).toBe(0);
-    const afterRecovery = audit(emulator, [{ slugPrefix: "cancelled", state: await checkpoint(workspace, project) }]);
-    expect(afterRecovery).toEqual(CLEAN);
-    expect(emulator.store.all().filter((tenant) => tenant.slug.startsWith("cancelled-"))).toHaveLength(FLEET);
+    const afterRecovery = await expectTheNextUpConverges(workspace, project, emulator, "cancelled", FLEET);
     reportFigures({ scenario: "1 Ctrl-C", host: "plugin", fleet: FLEET, afterFailure, afterRecovery, messages: errorsPrinted(cancelled.printed) });
     emulator.faults.clear();
   }, 600_000);
@@ -87,11 +83,7 @@ describeWithCli()("Ctrl-C once during `pulumi up` of a fleet of plugin tenants",
     expect(afterFailure).toEqual(CLEAN);
 
     emulator.faults.clear();
-    const again = await workspace.run(project, ["up", "--yes", "--skip-preview"]);
-    expect(again.code).toBe(0);
-    const afterRecovery = audit(emulator, [{ slugPrefix: "outage", state: await checkpoint(workspace, project) }]);
-    expect(afterRecovery).toEqual(CLEAN);
-    expect(emulator.store.all().filter((tenant) => tenant.slug.startsWith("outage-"))).toHaveLength(FLEET);
+    const afterRecovery = await expectTheNextUpConverges(workspace, project, emulator, "outage", FLEET);
     reportFigures({ scenario: "1 Ctrl-C in an outage", host: "plugin", fleet: FLEET, afterFailure, afterRecovery, messages: errorsPrinted(cancelled.printed) });
   }, 600_000);
 });

@@ -8,12 +8,12 @@
 import * as causeflow from "@causeflow/pulumi";
 import { startEmulator, type RunningEmulator } from "../../tools/emulator/server";
 import { CliWorkspace, describeWithCli, printed } from "../support/cli/workspace";
+import { audit, checkpoint, CLEAN, errorsPrinted, expectTheNextUpConverges, fleetSize, reportFigures, type Checkpoint } from "../support/cli/scenarios";
 
-const FLEET = 40;
+const FLEET = fleetSize(40);
 const REVOKED_AFTER = 10;
 /** The engine's parallelism, pinned: its default grows with the machine's cores. */
 const PARALLEL = 8;
-const TENANT = "causeflow:index:Tenant";
 
 /** Revokes the token (401 from then on) once the emulator holds REVOKED_AFTER tenants; `requestsSince()` counts what reached it after. */
 function revokeMidFleet(emulator: RunningEmulator) {
@@ -62,15 +62,13 @@ describeWithCli()("the API token revoked during a fleet's `pulumi up`", () => {
     const up = await workspace.run(project, ["up", "--yes", "--skip-preview", "--parallel", String(PARALLEL)]).finally(revocation.stop);
     expect(up.code).not.toBe(0);
     expectOneTokenError(printed(up), revocation.requestsSince());
+    const afterFailure = audit(emulator, [{ slugPrefix: "revoked", state: await checkpoint(workspace, project) }]);
+    expect(afterFailure).toEqual(CLEAN);
 
     emulator.faults.clear();
     await workspace.pulumi(project, "config", "set", "--secret", "causeflow:apiToken", emulator.adminToken);
-    const again = await workspace.run(project, ["up", "--yes", "--skip-preview"]);
-    expect(again.code).toBe(0);
-    const state = JSON.parse((await workspace.pulumi(project, "stack", "export")).stdout) as { deployment: { resources: { type: string; id: string }[] } };
-    const recorded = state.deployment.resources.filter((resource) => resource.type === TENANT).map((resource) => resource.id);
-    expect(recorded.sort()).toEqual(emulator.store.all().map((tenant) => tenant.tenantId).sort());
-    expect(emulator.store.all()).toHaveLength(FLEET);
+    const afterRecovery = await expectTheNextUpConverges(workspace, project, emulator, "revoked", FLEET);
+    reportFigures({ scenario: "6 token revoked", host: "plugin", fleet: FLEET, afterFailure, afterRecovery, messages: errorsPrinted(printed(up)).slice(0, 2) });
   }, 300_000);
 });
 
@@ -96,12 +94,15 @@ describeWithCli()("the API token revoked during a fleet's `pulumi up` of dynamic
     const failed = await stack.up({ parallel: PARALLEL }).then(() => "succeeded", (error: Error) => error.message.replace(/\\"/g, '"')).finally(revocation.stop);
     expect(failed).not.toBe("succeeded");
     expectOneTokenError(failed, revocation.requestsSince());
+    const afterFailure = audit(emulator, [{ slugPrefix: "revoked-dyn", state: (await stack.exportStack()) as unknown as Checkpoint }]);
+    expect(afterFailure).toEqual(CLEAN);
 
     emulator.faults.clear();
     await stack.setConfig("causeflow:apiToken", { value: emulator.adminToken, secret: true });
     await stack.up();
-    const recorded = ((await stack.exportStack()).deployment as { resources: { type: string; id: string }[] }).resources.filter((resource) => resource.type.endsWith(":Tenant"));
-    expect(recorded.map((resource) => resource.id).sort()).toEqual(emulator.store.all().map((tenant) => tenant.tenantId).sort());
+    const afterRecovery = audit(emulator, [{ slugPrefix: "revoked-dyn", state: (await stack.exportStack()) as unknown as Checkpoint }]);
+    expect(afterRecovery).toEqual(CLEAN);
     expect(emulator.store.all()).toHaveLength(FLEET);
+    reportFigures({ scenario: "6 token revoked", host: "dynamic", fleet: FLEET, afterFailure, afterRecovery, messages: errorsPrinted(failed).slice(0, 2) });
   }, 300_000);
 });

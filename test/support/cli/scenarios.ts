@@ -8,13 +8,17 @@ import { appendFileSync } from "node:fs";
 import * as path from "node:path";
 import type { RunningEmulator } from "../../../tools/emulator/server";
 import { DYNAMIC_TENANT_TYPE, PLUGIN_TENANT_TYPE } from "../../../provider/core/tenantRules";
+import type { Audit, ScenarioFigures } from "../../../tools/scenarios";
 import { commandOf } from "../processes";
 import type { CliWorkspace } from "./workspace";
 
-/** `ciSize` tenants, or CAUSEFLOW_SCENARIO_FLEET's number (the full-size run). */
+const FULL_FLEET = Number(process.env.CAUSEFLOW_SCENARIO_FLEET);
+/** Whether this is `npm run scenarios`' full-size run (CAUSEFLOW_SCENARIO_FLEET set), not CI's. */
+export const FULL_SIZE = Number.isInteger(FULL_FLEET) && FULL_FLEET > 0;
+
+/** `ciSize` tenants, or CAUSEFLOW_SCENARIO_FLEET's number in the full-size run. */
 export function fleetSize(ciSize: number): number {
-  const full = Number(process.env.CAUSEFLOW_SCENARIO_FLEET);
-  return Number.isInteger(full) && full > 0 ? full : ciSize;
+  return FULL_SIZE ? FULL_FLEET : ciSize;
 }
 
 /** The `pulumi` process running `verb` among these (not lifeline, whose command line holds it too). */
@@ -46,18 +50,6 @@ export function recordedTenants(state: Checkpoint): { urn: string; id: string; s
     .map((resource) => ({ urn: resource.urn, id: resource.id ?? "", slug: resource.outputs?.slug as string | undefined }));
 }
 
-/** CauseFlow against the stacks: what the issue's goals count. */
-export interface Audit {
-  /** Tenants in CauseFlow with this slug prefix, and recorded by no stack. */
-  unrecorded: number;
-  /** Slugs held twice in CauseFlow, plus tenants recorded twice across the stacks. */
-  duplicates: number;
-  /** Tenants recorded by a stack whose slug prefix is another's. */
-  changedStacks: number;
-  /** Pending operations left in the checkpoints. */
-  pending: number;
-}
-
 /**
  * Audits CauseFlow's tenants whose slug starts with one of `stacks`' prefixes against those
  * stacks' checkpoints: each stack should hold exactly the tenants of its own prefix.
@@ -80,18 +72,6 @@ export function audit(emulator: RunningEmulator, stacks: { slugPrefix: string; s
 
 export const CLEAN: Audit = { unrecorded: 0, duplicates: 0, changedStacks: 0, pending: 0 };
 
-/** One scenario's figures for one host, as the closing note reports them. */
-export interface ScenarioFigures {
-  scenario: string;
-  host: "plugin" | "dynamic";
-  fleet: number;
-  /** The audit right after the failure, and after the documented way back. */
-  afterFailure: Audit;
-  afterRecovery: Audit;
-  /** What the user saw at each step: the first line of each distinct error, at most a few. */
-  messages: string[];
-}
-
 /** Writes a scenario's figures down when `npm run scenarios` asks for them (CAUSEFLOW_SCENARIO_FIGURES, a JSON-lines file). */
 export function reportFigures(figures: ScenarioFigures): void {
   const file = process.env.CAUSEFLOW_SCENARIO_FIGURES;
@@ -103,3 +83,17 @@ export function errorsPrinted(printedByRun: string): string[] {
   const lines = printedByRun.replace(/\\"/g, '"').split("\n").map((line) => line.trim());
   return [...new Set(lines.filter((line) => line.startsWith("error: ")))];
 }
+
+/**
+ * `pulumi up` in a YAML fleet's project after a failure: it succeeds, and CauseFlow then holds the
+ * whole fleet (`size` tenants of `slugPrefix`), each recorded once and nothing pending. The audit.
+ */
+export async function expectTheNextUpConverges(workspace: CliWorkspace, project: string, emulator: RunningEmulator, slugPrefix: string, size: number): Promise<Audit> {
+  const again = await workspace.run(project, ["up", "--yes", "--skip-preview"]);
+  expect(again.code).toBe(0);
+  const afterRecovery = audit(emulator, [{ slugPrefix, state: await checkpoint(workspace, project) }]);
+  expect(afterRecovery).toEqual(CLEAN);
+  expect(emulator.store.all().filter((tenant) => tenant.slug.startsWith(`${slugPrefix}-`))).toHaveLength(size);
+  return afterRecovery;
+}
+

@@ -1,6 +1,7 @@
 /**
  * The CauseFlow tenant API client: one object, one connection pool, one retry loop.
  */
+import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, type Dispatcher } from "undici";
 import type { z } from "zod";
@@ -91,6 +92,9 @@ export class CauseFlowClient {
     this.#token = options.token;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+    // One listener per call waiting to retry, as many as a fleet has in flight: not a leak, and
+    // Node's warning past ten would reach the user as a diagnostic of the dynamic provider.
+    setMaxListeners(0, this.#retriesStopped.signal);
     this.#ownsDispatcher = options.dispatcher === undefined;
     // A cap, because the engine runs resource operations with unbounded parallelism by default, and
     // because undici frees a connection a tick after its body is read: a request sent at once

@@ -41,6 +41,7 @@ export interface ScenarioFigures {
 const SCENARIO_TESTS = ["cancelled", "interrupted", "outage", "revoked", "race", "fleetOptions"];
 
 async function main(): Promise<void> {
+  // A parent's death ends this process at once, its temporary folder left to the system's.
   exitWithParent();
   const { values } = parseArgs({ options: { fleet: { type: "string", default: "200" }, only: { type: "string" } } });
   const fleet = Number(values.fleet);
@@ -63,7 +64,6 @@ async function main(): Promise<void> {
         $0: "scenarios",
         selectProjects: ["e2e"],
         runInBand: true,
-        testTimeout: 3_600_000,
         testPathPattern: tests.map((test) => `test/e2e/${test}\\.test\\.ts$`),
         reporters: ["default", path.join(__dirname, "scenarioProgress.js")],
       },
@@ -102,7 +102,10 @@ function table(figures: ScenarioFigures[]): string {
   ].join("\n");
 }
 
-main().catch((error: Error) => {
-  console.error(`scenarios: ${error.message}`);
-  process.exit(1);
-});
+// Run as a script only: test support imports this module's types.
+if (require.main === module) {
+  main().catch((error: Error) => {
+    console.error(`scenarios: ${error.message}`);
+    process.exit(1);
+  });
+}

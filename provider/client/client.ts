@@ -62,6 +62,17 @@ export interface SlugSearch {
   only?: (item: TenantListItem) => boolean;
   /** Items passing this are read first, as the likeliest holders. */
   prefer?: (item: TenantListItem) => boolean;
+  /**
+   * Its reads go on retrying after stopRetrying(): the search that completes the record of a
+   * create whose answer was lost, so that a Ctrl-C does not leave that tenant unrecorded.
+   */
+  outlastsCancel?: boolean;
+}
+
+/** How one call retries. */
+interface CallOptions {
+  /** Retries go on after stopRetrying() (see SlugSearch.outlastsCancel). */
+  outlastsCancel?: boolean;
 }
 
 export interface SlugSearchResult {
@@ -108,20 +119,20 @@ export class CauseFlowClient {
     return this.#request("POST", "/v1/tenants", apiTenantSchema, body);
   }
 
-  getTenant(tenantId: string): Promise<ApiTenant> {
-    return this.#request("GET", `/v1/tenants/${encodeURIComponent(tenantId)}`, apiTenantSchema);
+  getTenant(tenantId: string, call: CallOptions = {}): Promise<ApiTenant> {
+    return this.#request("GET", `/v1/tenants/${encodeURIComponent(tenantId)}`, apiTenantSchema, undefined, call);
   }
 
   updateTenant(tenantId: string, body: UpdateTenantBody): Promise<ApiTenant> {
     return this.#request("PATCH", `/v1/tenants/${encodeURIComponent(tenantId)}`, apiTenantSchema, body);
   }
 
-  listTenants(page: { limit?: number; cursor?: string } = {}): Promise<TenantPage> {
+  listTenants(page: { limit?: number; cursor?: string } = {}, call: CallOptions = {}): Promise<TenantPage> {
     const query = new URLSearchParams();
     if (page.limit !== undefined) query.set("limit", String(page.limit));
     if (page.cursor !== undefined) query.set("cursor", page.cursor);
     const suffix = query.size > 0 ? `?${query}` : "";
-    return this.#request("GET", `/v1/tenants${suffix}`, apiTenantPageSchema);
+    return this.#request("GET", `/v1/tenants${suffix}`, apiTenantPageSchema, undefined, call);
   }
 
   /**
@@ -133,7 +144,7 @@ export class CauseFlowClient {
     const seenCursors = new Set<string>();
     let cursor: string | undefined;
     do {
-      const page = await this.listTenants({ limit: 100, cursor });
+      const page = await this.listTenants({ limit: 100, cursor }, search);
       candidates.push(...page.tenants.filter(search.only ?? (() => true)));
       cursor = page.cursor ?? undefined;
       // A cursor seen before would page forever.
@@ -145,7 +156,7 @@ export class CauseFlowClient {
     let unreadable = 0;
     for (const { tenantId } of candidates) {
       // Gone since the list (not it), or not readable by this token (counted: it may be it).
-      const tenant = await this.getTenant(tenantId).catch((error: unknown) => {
+      const tenant = await this.getTenant(tenantId, search).catch((error: unknown) => {
         if (error instanceof PermissionDeniedError) unreadable++;
         else if (!(error instanceof NotFoundError)) throw error;
         return undefined;
@@ -192,28 +203,30 @@ export class CauseFlowClient {
     this.#retriesStopped.abort();
   }
 
-  async #request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.output<S>> {
+  async #request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown, call: CallOptions = {}): Promise<z.output<S>> {
     const started = Date.now();
     let unknownOutcome = false;
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.#send(method, path, body);
       unknownOutcome ||= outcomeUnknown(outcome);
       const delay = retryDelay(this.#retry, { attempt, outcome, elapsedMs: Date.now() - started, nowMs: Date.now(), random: Math.random });
-      const retried = delay !== undefined && (await this.#waitToRetry(delay));
+      const retried = delay !== undefined && (await this.#waitToRetry(delay, call));
       if (!retried) {
         try {
           return this.#settle(outcome, schema, attempt, delay !== undefined);
         } catch (error) {
           // A success whose body cannot be read was carried out all the same.
           (error as CauseFlowError).unknownOutcome = unknownOutcome || error instanceof UnexpectedResponseError;
+          (error as CauseFlowError).retriesStopped = delay !== undefined;
           throw error;
         }
       }
     }
   }
 
-  /** Waits `delayMs`; false, at once or as soon as it happens, if retries are stopped. */
-  async #waitToRetry(delayMs: number): Promise<boolean> {
+  /** Waits `delayMs`; false, at once or as soon as it happens, if retries are stopped (unless the call outlasts that). */
+  async #waitToRetry(delayMs: number, call: CallOptions): Promise<boolean> {
+    if (call.outlastsCancel) return sleep(delayMs).then(() => true);
     const stopped = this.#retriesStopped.signal;
     await sleep(delayMs, undefined, { signal: stopped }).catch(() => undefined);
     return !stopped.aborted;

@@ -12,6 +12,8 @@ export class CauseFlowError extends Error {
    * a POST may then have created its tenant.
    */
   unknownOutcome = false;
+  /** Set by the client when the call gave up because retries were stopped (the run was cancelled), not because they ran out. */
+  retriesStopped = false;
 }
 
 /** The request an error answers, for messages that must say where they looked. */

@@ -23,8 +23,8 @@ export interface RetryPolicy {
 
 /**
  * The defaults: 8 attempts, whose waits (0.5, 1, 2, 4, 8, 16, 20 s steps, equal jitter) span
- * 25.75 to 51.5 s, so a call outlasts a 20-second outage and a lasting one is reported within a
- * minute; 120 s bounds waits the server asks for (a rate limit's reset).
+ * 25.75 to 51.5 s, so a call outlasts a 20-second outage, and one whose attempts fail fast reports
+ * a lasting outage within a minute; 120 s bounds waits the server asks for (a rate limit's reset).
  */
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, retryTimeoutMs: 120_000, baseDelayMs: 500, maxDelayMs: 20_000 };
 

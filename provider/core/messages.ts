@@ -36,6 +36,7 @@ export function failedCall(operation: Operation, tenant: string, error: unknown,
 }
 
 function remedy(operation: Operation, tenant: string, error: CauseFlowError): string {
+  if (error.retriesStopped) return "Run `pulumi up` again to carry on.";
   if (error instanceof AuthenticationError) {
     return (
       "The API token is missing, expired or invalid: set a valid one with " +

@@ -71,6 +71,8 @@ export class Tenants {
   #client?: CauseFlowClient;
   /** The tenant whose call the API answered 401: the token is refused, for every tenant. */
   #tokenRefusedFor?: string;
+  /** The engine cancelled the run (cancel()): a client made afterwards does not retry either. */
+  #cancelled = false;
 
   /**
    * Keeps the configuration; it is resolved at the first call, so that an invalid value fails
@@ -88,6 +90,7 @@ export class Tenants {
    * answer; requests in flight finish, so that the engine records what they did.
    */
   cancel(): void {
+    this.#cancelled = true;
     this.#client?.stopRetrying();
   }
 
@@ -233,6 +236,7 @@ export class Tenants {
     try {
       found = await client.findTenantBySlug(inputs.slug, {
         only: (item) => item.name === body.name && (item.plan === undefined || item.plan === body.plan),
+        outlastsCancel: true,
       });
     } catch (error) {
       throw new WordedFailure(messages.lostAnswer.searchFailed(failed, inputs.slug, error), { cause: error });
@@ -305,6 +309,7 @@ export class Tenants {
       requestTimeoutMs: config.requestTimeoutMs,
       retry: { maxAttempts: config.maxAttempts, retryTimeoutMs: config.retryTimeoutMs },
     });
+    if (this.#cancelled) this.#client.stopRetrying();
     return this.#client;
   }
 }

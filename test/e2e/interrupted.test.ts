@@ -87,8 +87,8 @@ describeWithCli()("a `pulumi up` of plugin tenants killed, and the way back", ()
     await emulator?.close();
   });
 
-  /** Starts `pulumi up`; the process tree below it once every POST is committed and unanswered, and its end. */
-  async function upUntilEveryPostIsCommitted() {
+  /** Starts `pulumi up`; the process tree below it once KILL_AT tenants exist in CauseFlow, and its end. */
+  async function upUntilTheKill() {
     const { file, args } = workspace.command(["up", "--yes", "--skip-preview"]);
     const run = spawn(file, args, { cwd: project, env: workspace.env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
@@ -100,7 +100,7 @@ describeWithCli()("a `pulumi up` of plugin tenants killed, and the way back", ()
   }
 
   itOnLinux("the CLI killed: records every tenant the killed run created, once, by the documented commands", async () => {
-    const { tree } = await upUntilEveryPostIsCommitted();
+    const { tree } = await upUntilTheKill();
     // Kill the CLI (lifeline, above it, then ends the rest).
     process.kill(theCli(tree), "SIGKILL");
     expect(await survivorsAfter(tree, 10_000)).toEqual([]);
@@ -112,6 +112,7 @@ describeWithCli()("a `pulumi up` of plugin tenants killed, and the way back", ()
       expect(killed.deployment.pending_operations?.map((op) => op.type)).toEqual(Array(FLEET).fill("creating"));
     }
     const afterFailure = audit(emulator, [{ slugPrefix: "fleet", state: killed }]);
+    expect({ ...afterFailure, unrecorded: 0, pending: 0 }).toEqual(CLEAN);
 
     // 1. The killed run's lock.
     const locked = await workspace.run(project, ["up", "--yes", "--skip-preview"]);
@@ -125,7 +126,7 @@ describeWithCli()("a `pulumi up` of plugin tenants killed, and the way back", ()
   }, 600_000);
 
   itOnLinux("the plugin killed: the CLI reports it, and the same way back records every tenant once", async () => {
-    const { tree, ended } = await upUntilEveryPostIsCommitted();
+    const { tree, ended } = await upUntilTheKill();
     const plugins = tree.filter((pid) => PROVIDER.plugin.test(commandOf(pid)));
     for (const pid of plugins) process.kill(pid, "SIGKILL");
     const killedRun = await ended;
@@ -135,6 +136,7 @@ describeWithCli()("a `pulumi up` of plugin tenants killed, and the way back", ()
     const killed = await checkpoint(workspace, project);
     if (!FULL_SIZE) expect(recordedTenants(killed)).toEqual([]);
     const afterFailure = audit(emulator, [{ slugPrefix: "fleet", state: killed }]);
+    expect({ ...afterFailure, unrecorded: 0, pending: 0 }).toEqual(CLEAN);
     if (!FULL_SIZE) expect(afterFailure.unrecorded).toBe(FLEET);
 
     const messages = await expectTheWayBack(workspace, project, emulator);
@@ -203,6 +205,7 @@ describeWithCli()("a `pulumi up` of dynamic tenants killed, and the way back", (
     expect(await survivorsAfter(tree.filter((pid) => /pulumi|dynamic-provider|lifeline/.test(commandOf(pid))), 10_000)).toEqual([]);
     emulator.faults.clear();
     const afterFailure = audit(emulator, [{ slugPrefix: "fleet", state: await state() }]);
+    expect({ ...afterFailure, unrecorded: 0, pending: 0 }).toEqual(CLEAN);
 
     const locked = await failure(stack.up());
     expect(locked).toContain("pulumi cancel");
@@ -220,6 +223,7 @@ describeWithCli()("a `pulumi up` of dynamic tenants killed, and the way back", (
     expect(killed).not.toBe("succeeded");
     emulator.faults.clear();
     const afterFailure = audit(emulator, [{ slugPrefix: "fleet", state: await state() }]);
+    expect({ ...afterFailure, unrecorded: 0, pending: 0 }).toEqual(CLEAN);
     if (!FULL_SIZE) expect(afterFailure.unrecorded).toBe(FLEET);
 
     const messages = await expectTheWayBack();

@@ -50,12 +50,17 @@ export function recordedTenants(state: Checkpoint): { urn: string; id: string; s
     .map((resource) => ({ urn: resource.urn, id: resource.id ?? "", slug: resource.outputs?.slug as string | undefined }));
 }
 
+/** Whether a slug is one of a fleet's: its prefix and a number (`fleet-7`). */
+function inFleet(slug: string, slugPrefix: string): boolean {
+  return new RegExp(`^${slugPrefix}-\\d+$`).test(slug);
+}
+
 /**
- * Audits CauseFlow's tenants whose slug starts with one of `stacks`' prefixes against those
- * stacks' checkpoints: each stack should hold exactly the tenants of its own prefix.
+ * Audits CauseFlow's tenants whose slug is one of `stacks`' prefixes and a number (`fleet-7`)
+ * against those stacks' checkpoints: each stack should hold exactly the tenants of its own prefix.
  */
 export function audit(emulator: RunningEmulator, stacks: { slugPrefix: string; state: Checkpoint }[]): Audit {
-  const ours = emulator.store.all().filter((tenant) => stacks.some((stack) => tenant.slug.startsWith(`${stack.slugPrefix}-`)));
+  const ours = emulator.store.all().filter((tenant) => stacks.some((stack) => inFleet(tenant.slug, stack.slugPrefix)));
   const recorded = stacks.flatMap((stack) => recordedTenants(stack.state).map((tenant) => ({ ...tenant, stack })));
   const ids = recorded.map((tenant) => tenant.id);
   const slugs = ours.map((tenant) => tenant.slug);
@@ -64,7 +69,7 @@ export function audit(emulator: RunningEmulator, stacks: { slugPrefix: string; s
     duplicates: slugs.length - new Set(slugs).size + (ids.length - new Set(ids).size),
     changedStacks: recorded.filter((tenant) => {
       const slug = ours.find((held) => held.tenantId === tenant.id)?.slug;
-      return slug !== undefined && !slug.startsWith(`${tenant.stack.slugPrefix}-`);
+      return slug !== undefined && !inFleet(slug, tenant.stack.slugPrefix);
     }).length,
     pending: stacks.reduce((sum, stack) => sum + (stack.state.deployment.pending_operations?.length ?? 0), 0),
   };
@@ -93,7 +98,7 @@ export async function expectTheNextUpConverges(workspace: CliWorkspace, project:
   expect(again.code).toBe(0);
   const afterRecovery = audit(emulator, [{ slugPrefix, state: await checkpoint(workspace, project) }]);
   expect(afterRecovery).toEqual(CLEAN);
-  expect(emulator.store.all().filter((tenant) => tenant.slug.startsWith(`${slugPrefix}-`))).toHaveLength(size);
+  expect(emulator.store.all().filter((tenant) => inFleet(tenant.slug, slugPrefix))).toHaveLength(size);
   return afterRecovery;
 }
 

@@ -148,6 +148,17 @@ describe("CauseFlowClient against the emulator", () => {
     await patient.close();
   });
 
+  it("keeps retrying a search that outlasts a stop (the lookup after a lost answer), and no other call", async () => {
+    const patient = new CauseFlowClient({ baseUrl: emulator.url, token: emulator.adminToken, retry: { baseDelayMs: 20, maxDelayMs: 20 } });
+    await patient.createTenant(acme);
+    patient.stopRetrying();
+    emulator.faults.failNext({ method: "GET", status: 503, count: 3 });
+    await expect(patient.findTenantBySlug(acme.slug, { outlastsCancel: true })).resolves.toMatchObject({ tenant: { slug: acme.slug } });
+    emulator.faults.failNext({ method: "GET", status: 503, count: 1 });
+    await expect(patient.findTenantBySlug(acme.slug)).rejects.toMatchObject({ status: 503, retriesStopped: true });
+    await patient.close();
+  });
+
   it("confirms that the base URL serves the tenant API, once per client", async () => {
     await expect(client.probeTenantApi()).resolves.toEqual({ serves: true });
     await client.probeTenantApi();

@@ -19,6 +19,13 @@ describe("failedCall", () => {
     expect(failedCall("update", "acme", api(status, code))).toMatch(remedy);
   });
 
+  it("after a cancelled run, says to run again rather than to wait out or widen the retry budget", () => {
+    const cut = api(429, "rate_limit_exceeded");
+    cut.retriesStopped = true;
+    expect(failedCall("create", "acme", cut)).toMatch(/\. Run `pulumi up` again to carry on\.$/);
+    expect(failedCall("create", "acme", cut)).not.toMatch(/maxAttempts/);
+  });
+
   it("tells how to recover from a tenant deleted behind Pulumi's back", () => {
     expect(failedCall("update", "acme", api(404, "not_found"))).toMatch(/pulumi refresh/);
   });

@@ -3,43 +3,15 @@
  * outlives it. Linux only: `itOnLinux` skips such a test elsewhere, and says so.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
+import { descendantsOf } from "../../tools/processTree";
+
+export { descendantsOf };
 
 /** `it` on Linux, where /proc shows the process tree (and the lifeline watches npm through it); `it.skip` elsewhere, saying why once. */
 export const itOnLinux: jest.It = process.platform === "linux" ? it : it.skip;
 if (process.platform !== "linux") process.stderr.write(`process-tree tests skipped: /proc is Linux's, and this is ${process.platform}\n`);
-
-/** The parent of every live process, by pid. */
-function parents(): Map<number, number> {
-  const map = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      map.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // ended while being read
-    }
-  }
-  return map;
-}
-
-/** Every live process below `root`, its children and theirs. */
-export function descendantsOf(root: number): number[] {
-  const byParent = parents();
-  const found: number[] = [];
-  const visit = (pid: number) => {
-    for (const [child, parent] of byParent) {
-      if (parent === pid) {
-        found.push(child);
-        visit(child);
-      }
-    }
-  };
-  visit(root);
-  return found;
-}
 
 /** The processes below `root` once one of them runs a command matching `pattern`. */
 export async function descendantsOnceRunning(root: number, pattern: RegExp, timeoutMs = 30_000): Promise<number[]> {

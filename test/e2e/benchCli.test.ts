@@ -1,0 +1,43 @@
+/**
+ * `npm run bench:cli` (tools/bench/cli.ts) at its smallest, as CI can afford it: every provider
+ * through every operation of the real CLI, each operation's cost measured, its requests as the
+ * operation implies, and the results written whole.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { CLI_OPERATIONS, CLI_PROVIDERS, type CliFleetResults } from "../../tools/bench/cliFleet";
+import { REPO_ROOT } from "../support/repo";
+import { describeWithCli } from "../support/cli/workspace";
+
+const SIZE = 5;
+
+describeWithCli()("npm run bench:cli", () => {
+  let folder: string;
+  beforeAll(() => {
+    folder = mkdtempSync(path.join(tmpdir(), "cf-bench-cli-test-"));
+  });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it("runs each provider through each operation, measuring the CLI and the provider, and writes the results", async () => {
+    const out = path.join(folder, "results.json");
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, "dist", "tools", "bench", "cli.js"), "--sizes", String(SIZE), "--out", out], {
+      cwd: REPO_ROOT,
+      timeout: 280_000,
+    });
+    expect(stderr).toMatch(new RegExp(`bench:cli \\[\\d+ s\\] plugin, ${SIZE} tenants: up: rename all in \\d+\\.\\d s`));
+    expect(stdout).toContain(`${SIZE} tenants, rate limit 2000/min`);
+    const { results } = JSON.parse(readFileSync(out, "utf8")) as { results: CliFleetResults };
+    for (const provider of CLI_PROVIDERS) {
+      const costs = results[provider][SIZE];
+      const unmeasured = CLI_OPERATIONS.filter((operation) => !(costs[operation]!.cli.cpuSeconds > 0 && costs[operation]!.provider.peakMiB > 0));
+      expect({ provider, unmeasured }).toEqual({ provider, unmeasured: [] });
+      // A create and a rename send one write per tenant, a refresh one read, a preview nothing.
+      expect({ provider, create: costs["up: create"]!.requests, preview: costs["preview: one renamed"]!.requests, refresh: costs["refresh"]!.requests, rename: costs["up: rename all"]!.requests }).toEqual({ provider, create: SIZE, preview: 0, refresh: SIZE, rename: SIZE });
+      expect(costs["up: create"]!.stateMiB).toBeGreaterThan(0);
+      expect(costs["up: create"]!.cli.wroteMiB).toBeGreaterThan(costs["up: create"]!.stateMiB);
+    }
+  }, 300_000);
+});

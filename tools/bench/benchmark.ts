@@ -19,6 +19,7 @@ import { runProgram } from "../engine-model/program";
 import { installRevision } from "../engine-model/revision";
 import { secret } from "../../provider/plugin/wire";
 import { PACKAGE_ROOT } from "../packageRoot";
+import { FLOOR_PROVIDER_TEXT } from "./floorProvider";
 
 export interface BenchOptions {
   /** Repetitions of each timed operation; figures are medians. */
@@ -227,9 +228,7 @@ export async function runBenchmark(options: BenchOptions, progress: (line: strin
       sides.push({ name: "before", kind: "dynamic", cwd: program, plain, linked });
     }
     const [plain, linked] = await runProgram(() => [new causeflow.Tenant("plain", plainArgs), new causeflow.Tenant("linked", linkedArgs)]);
-    // The floor's provider text names its file: it runs only here, never in a user's state.
-    const floorText = `exports.handler=()=>require(${JSON.stringify(path.join(PACKAGE_ROOT, "dist", "tools", "bench", "floorProvider.js"))}).floorProvider;`;
-    const withFloor = (template: Template): Template => ({ ...template, inputs: { ...template.inputs, __provider: floorText } });
+    const withFloor = (template: Template): Template => ({ ...template, inputs: { ...template.inputs, __provider: FLOOR_PROVIDER_TEXT } });
     sides.unshift({ name: "floor", kind: "dynamic", cwd: PACKAGE_ROOT, plain: withFloor(plain), linked: withFloor(linked) });
     sides.push({ name: "dynamic", kind: "dynamic", cwd: PACKAGE_ROOT, plain, linked });
     const [pluginPlain, pluginLinked] = await runProgram(() => [new PluginTenant("plain", plainArgs), new PluginTenant("linked", linkedArgs)], { keepSecrets: true });

@@ -1,5 +1,6 @@
 /**
- * `npm run bench:cli [-- --sizes 100,500,1000,2000] [--providers floor,dynamic,plugin] [--parallel N]
+ * `npm run bench:cli [-- --sizes 100,500,1000,2000] [--providers floor,before,dynamic,plugin]
+ * [--before <revision>] [--runs N] [--parallel N] [--skip-checkpoints] [--profiles folder]
  * [--out file.json]`: fleets through the pinned Pulumi CLI (cliFleet.ts), a line per operation as
  * it ends, then a table per size and the growth of each operation with the fleet's size.
  */
@@ -16,7 +17,7 @@ export function formatCliResults(results: CliFleetResults, options: CliFleetOpti
   for (const size of options.sizes) {
     lines.push(
       "",
-      `${size} tenants, rate limit ${options.rateLimitPerMinute}/min, --parallel ${options.parallel ?? "default"}: wall time (CLI CPU, provider CPU; provider peak memory)`,
+      `${size} tenants, rate limit ${options.rateLimitPerMinute}/min, --parallel ${options.parallel ?? "default"}${options.skipCheckpoints ? ", PULUMI_SKIP_CHECKPOINTS" : ""}${options.runs > 1 ? `, median of ${options.runs} runs` : ""}: wall time (CLI CPU, provider CPU; provider peak memory)`,
       `| operation | ${providers.join(" | ")} |`,
       `|---|${providers.map(() => "---:|").join("")}`,
     );
@@ -64,8 +65,12 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       sizes: { type: "string", default: "100,500,1000,2000" },
-      providers: { type: "string", default: CLI_PROVIDERS.join(",") },
+      providers: { type: "string" },
+      before: { type: "string" },
+      runs: { type: "string", default: "1" },
       parallel: { type: "string" },
+      "skip-checkpoints": { type: "boolean" },
+      profiles: { type: "string" },
       out: { type: "string" },
     },
   });
@@ -73,7 +78,19 @@ async function main(): Promise<void> {
   if (sizes.some((size) => !Number.isInteger(size) || size < 1)) throw new Error(`--sizes takes whole numbers of tenants, such as 100,500; not ${values.sizes}`);
   const parallel = values.parallel === undefined ? undefined : Number(values.parallel);
   if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1)) throw new Error(`--parallel takes a whole number, not ${values.parallel}`);
-  const options: CliFleetOptions = { sizes, providers: list(values.providers, CLI_PROVIDERS, "provider"), rateLimitPerMinute: 2000, parallel };
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs takes a whole number of runs, such as 3; not ${values.runs}`);
+  const providers = values.providers ?? CLI_PROVIDERS.filter((provider) => provider !== "before" || values.before).join(",");
+  const options: CliFleetOptions = {
+    sizes,
+    providers: list(providers, CLI_PROVIDERS, "provider"),
+    rateLimitPerMinute: 2000,
+    parallel,
+    runs,
+    before: values.before,
+    skipCheckpoints: values["skip-checkpoints"],
+    profiles: values.profiles,
+  };
   const started = Date.now();
   const results = await measureCliFleets(options, (line) => console.error(`bench:cli [${Math.round((Date.now() - started) / 1000)} s] ${line}`));
   console.log(formatCliResults(results, options));

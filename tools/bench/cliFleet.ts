@@ -10,19 +10,22 @@
  * Each operation's wall time, and of the CLI and the provider's processes their CPU time and peak
  * memory (sampled from /proc), the bytes the CLI wrote (the checkpoint, mostly) and the state file's size.
  */
-import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { Tenant } from "../../sdk/dynamic";
+import { CliHome } from "../cliHome";
 import { PluginTenant } from "../engine-model/pluginTenant";
+import { installRevision } from "../engine-model/revision";
 import { startEmulator, type RunningEmulator } from "../emulator/server";
 import { PACKAGE_ROOT } from "../packageRoot";
-import { descendantsOf } from "../processTree";
+import { locateCli } from "../pinnedCli";
+import { ProcessSampler } from "../processTree";
+import { FLOOR_PROVIDER_TEXT } from "./floorProvider";
 
-export const CLI_PROVIDERS = ["floor", "dynamic", "plugin"] as const;
+/** "before" only with `before`, a git revision whose `causeflow.Tenant` is measured as the hand-written provider it was. */
+export const CLI_PROVIDERS = ["floor", "before", "dynamic", "plugin"] as const;
 export type CliProvider = (typeof CLI_PROVIDERS)[number];
 export const CLI_OPERATIONS = ["up: create", "preview: no change", "preview: one renamed", "up: no change", "refresh", "up: rename all"] as const;
 export type CliOperation = (typeof CLI_OPERATIONS)[number];
@@ -33,9 +36,14 @@ export interface ProcessCost {
 }
 
 export interface OperationCost {
+  /** The median run's, when there were several. */
   wallSeconds: number;
+  /** Every run's wall time, in the order they ran. */
+  wallSecondsRuns: number[];
   cli: ProcessCost & { wroteMiB: number };
   provider: ProcessCost;
+  /** This process's CPU time: the inline program the language runtime runs here, and the sampling. */
+  programCpuSeconds: number;
   stateMiB: number;
   requests: number;
   rateLimited: number;
@@ -47,16 +55,17 @@ export interface CliFleetOptions {
   rateLimitPerMinute: number;
   /** The engine's --parallel, or undefined for its default. */
   parallel?: number;
+  /** Runs of each provider at each size; each operation's figures are its median run's. */
+  runs: number;
+  /** A git revision whose `causeflow.Tenant` is the "before" provider (needed when `providers` names it). */
+  before?: string;
+  /** PULUMI_SKIP_CHECKPOINTS: the engine writes the state once, at the end, not after every step. */
+  skipCheckpoints?: boolean;
+  /** A folder for the CLI's CPU profiles (`--profiling`), one per provider, size and operation: <provider>-<size>-<operation>.cpu. */
+  profiles?: string;
 }
 
 export type CliFleetResults = Record<CliProvider, Record<number, Partial<Record<CliOperation, OperationCost>>>>;
-
-/** The folder of the pinned CLI (tools/pulumi/build.sh), or a reason there is none. */
-function pinnedCli(): { bin: string } {
-  const where = spawnSync("bash", [path.join(PACKAGE_ROOT, "tools", "pulumi", "build.sh"), "--where"], { encoding: "utf8" });
-  if (where.status !== 0) throw new Error("the pinned Pulumi CLI is not built: run `bash tools/pulumi/build.sh` (it needs Go)");
-  return { bin: where.stdout.trim() };
-}
 
 /** What the program registers: `size` tenants of one provider, named as `renamed` says. */
 interface Fleet {
@@ -65,65 +74,22 @@ interface Fleet {
   renamed: "none" | "one" | "all";
 }
 
-const FLOOR_PROVIDER = `exports.handler=()=>require(${JSON.stringify(path.join(PACKAGE_ROOT, "dist", "tools", "bench", "floorProvider.js"))}).floorProvider;`;
-
 /** A dynamic resource whose provider is the floor, registered as `pulumi.dynamic.Resource` registers one. */
 class FloorTenant extends pulumi.CustomResource {
   constructor(name: string, args: Record<string, string>) {
-    super("pulumi-nodejs:dynamic:Resource", name, { __provider: FLOOR_PROVIDER, ...args, tenantId: undefined });
+    super("pulumi-nodejs:dynamic:Resource", name, { __provider: FLOOR_PROVIDER_TEXT, ...args, tenantId: undefined });
   }
 }
 
-function program(fleet: Fleet): () => void {
+type TenantClass = new (name: string, args: { name: string; slug: string; ownerEmail: string }) => pulumi.CustomResource;
+
+function program(fleet: Fleet, tenant: TenantClass): () => void {
   return () => {
     for (let i = 0; i < fleet.size; i++) {
       const renamed = fleet.renamed === "all" || (fleet.renamed === "one" && i === 0);
-      const args = { name: `Fleet ${i}${renamed ? " v2" : ""}`, slug: `${fleet.provider}-${i}`, ownerEmail: "o@fleet.example" };
-      if (fleet.provider === "dynamic") new Tenant(`t${i}`, args);
-      else if (fleet.provider === "plugin") new PluginTenant(`t${i}`, args);
-      else new FloorTenant(`t${i}`, args);
+      new tenant(`t${i}`, { name: `Fleet ${i}${renamed ? " v2" : ""}`, slug: `${fleet.provider}-${i}`, ownerEmail: "o@fleet.example" });
     }
   };
-}
-
-/** Samples, every 100 ms, the CPU time, peak memory and bytes written of the processes below this one. */
-class ProcessSampler {
-  readonly #seen = new Map<number, { command: string; cpuTicks: number; peakKiB: number; wroteBytes: number }>();
-  readonly #timer = setInterval(() => this.sample(), 100);
-
-  sample(): void {
-    for (const pid of descendantsOf(process.pid)) {
-      try {
-        const command = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
-        // A process that has ended but not been collected has no command line left: keep its last sample.
-        if (command === "") continue;
-        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        const cpuTicks = Number(fields[11]) + Number(fields[12]);
-        const peakKiB = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-        const wroteBytes = Number(/wchar:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? 0);
-        this.#seen.set(pid, { command, cpuTicks, peakKiB, wroteBytes });
-      } catch {
-        // ended while being read
-      }
-    }
-  }
-
-  /** The totals of the processes `which` picks by command line: CPU and bytes summed, memory the highest. */
-  of(which: (command: string) => boolean): ProcessCost & { wroteMiB: number } {
-    const matching = [...this.#seen.values()].filter((process) => which(process.command));
-    return {
-      // Linux's clock ticks are 1/100 s.
-      cpuSeconds: matching.reduce((sum, process) => sum + process.cpuTicks, 0) / 100,
-      peakMiB: Math.max(0, ...matching.map((process) => process.peakKiB)) / 1024,
-      wroteMiB: matching.reduce((sum, process) => sum + process.wroteBytes, 0) / 2 ** 20,
-    };
-  }
-
-  stop(): void {
-    clearInterval(this.#timer);
-    this.sample();
-  }
 }
 
 /**
@@ -131,36 +97,98 @@ class ProcessSampler {
  * `pulumi stack output` and `stack history` the Automation API runs after an update.
  */
 const isCli = (command: string) => {
-  const [executable, verb] = command.split(" ");
-  return path.basename(executable) === "pulumi" && ["up", "preview", "refresh"].includes(verb);
+  const [executable, ...args] = command.split(" ");
+  const verb = args.find((arg) => !arg.startsWith("-"));
+  return path.basename(executable) === "pulumi" && ["up", "preview", "refresh"].includes(verb ?? "");
 };
 /** The plugin, or the host of dynamic providers (not the `node -p` that finds the host's script). */
 const isProvider = (command: string) => /^\S*node \S*(pulumi-resource-causeflow|\/dynamic-provider\/index\.js) /.test(command);
 
-/** Runs every provider at every size, each in a fresh home, backend and emulator; `progress` hears each step. */
+/** Runs every provider at every size, each run in a fresh home, backend and emulator; `progress` hears each step. */
 export async function measureCliFleets(options: CliFleetOptions, progress: (line: string) => void): Promise<CliFleetResults> {
-  const { bin } = pinnedCli();
-  const results = Object.fromEntries(options.providers.map((provider) => [provider, {}])) as CliFleetResults;
-  for (const size of options.sizes) {
-    for (const provider of options.providers) {
-      results[provider][size] = await measureOne(bin, { provider, size, renamed: "none" }, options, (operation, seconds) =>
-        progress(`${provider}, ${size} tenants: ${operation} in ${seconds.toFixed(1)} s`),
-      );
+  const { cli, missing } = locateCli();
+  if (!cli) throw new Error(`${missing}: the CLI benchmark runs the pinned CLI`);
+  const scratch = mkdtempSync(path.join(tmpdir(), "cf-bench-cli-"));
+  try {
+    const providers = providerSetups(options, scratch, progress);
+    const results = Object.fromEntries(options.providers.map((provider) => [provider, {}])) as CliFleetResults;
+    for (const size of options.sizes) {
+      const runs = Object.fromEntries(options.providers.map((provider) => [provider, [] as Partial<Record<CliOperation, OperationCost>>[]]));
+      // Run after run of every provider, rather than every run of one, so that a slow spell of the machine falls on all of them.
+      for (let run = 1; run <= options.runs; run++) {
+        for (const provider of options.providers) {
+          const label = `${provider}, ${size} tenants${options.runs > 1 ? `, run ${run}/${options.runs}` : ""}`;
+          const costs = await measureOne(new CliHome("cf-bench-cli-home-", cli, profilingArgs(options)), { provider, size, renamed: "none" }, providers[provider]!, options, (operation, seconds) =>
+            progress(`${label}: ${operation} in ${seconds.toFixed(1)} s`),
+          );
+          runs[provider].push(costs);
+        }
+      }
+      for (const provider of options.providers) results[provider][size] = medianRuns(runs[provider]);
     }
+    return results;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
-  return results;
+}
+
+/** Each operation's median run (the lower one of an even count), with every run's wall time. */
+export function medianRuns(runs: Partial<Record<CliOperation, OperationCost>>[]): Partial<Record<CliOperation, OperationCost>> {
+  const medians: Partial<Record<CliOperation, OperationCost>> = {};
+  for (const operation of CLI_OPERATIONS) {
+    const measured = runs.map((run) => run[operation]).filter((cost): cost is OperationCost => cost !== undefined);
+    if (measured.length === 0) continue;
+    const median = [...measured].sort((a, b) => a.wallSeconds - b.wallSeconds)[Math.floor((measured.length - 1) / 2)];
+    medians[operation] = { ...median, wallSecondsRuns: measured.map((cost) => cost.wallSeconds) };
+  }
+  return medians;
+}
+
+/** How a provider's program registers its tenants, and the node_modules its project has (whence the dynamic host loads a provider). */
+interface ProviderSetup {
+  tenant: TenantClass;
+  nodeModules: string;
+}
+
+function providerSetups(options: CliFleetOptions, scratch: string, progress: (line: string) => void): Partial<Record<CliProvider, ProviderSetup>> {
+  const ours = path.join(PACKAGE_ROOT, "node_modules");
+  const setups: Partial<Record<CliProvider, ProviderSetup>> = {
+    floor: { tenant: FloorTenant, nodeModules: ours },
+    dynamic: { tenant: Tenant, nodeModules: ours },
+    plugin: { tenant: PluginTenant, nodeModules: ours },
+  };
+  if (options.providers.includes("before")) {
+    if (!options.before) throw new Error("the provider `before` needs a git revision: --before <revision>, such as c0f31e6");
+    progress(`building ${options.before} from git, for the before provider`);
+    const { program } = installRevision(options.before, path.join(scratch, "before"));
+    // That revision's @causeflow/pulumi beside this one's @pulumi, as a user's project with that version installed.
+    symlinkSync(path.join(ours, "@pulumi"), path.join(program, "node_modules", "@pulumi"));
+    const { Tenant: BeforeTenant } = require(path.join(program, "node_modules", "@causeflow", "pulumi")) as { Tenant: TenantClass };
+    setups.before = { tenant: BeforeTenant, nodeModules: path.join(program, "node_modules") };
+  }
+  return setups;
+}
+
+/** The CLI's flag for a CPU profile per run, written as <prefix>.<pid>.cpu; none unless asked. */
+function profilingArgs(options: CliFleetOptions): string[] {
+  if (!options.profiles) return [];
+  mkdirSync(options.profiles, { recursive: true });
+  return [`--profiling=${path.join(options.profiles, "cli")}`];
 }
 
 async function measureOne(
-  bin: string,
+  home: CliHome,
   fleet: Fleet,
+  setup: ProviderSetup,
   options: CliFleetOptions,
   done: (operation: CliOperation, seconds: number) => void,
 ): Promise<Partial<Record<CliOperation, OperationCost>>> {
-  const home = mkdtempSync(path.join(tmpdir(), "cf-bench-cli-"));
   const emulator = await startEmulator({ rateLimitPerMinute: options.rateLimitPerMinute });
   try {
-    const stack = await fleetStack(bin, home, fleet, emulator);
+    // The plugin as `npm install -g` installs it, found on PATH.
+    home.env.PATH = `${home.pluginFolder()}${path.delimiter}${home.env.PATH}`;
+    if (options.skipCheckpoints) home.env.PULUMI_SKIP_CHECKPOINTS = "true";
+    const stack = await home.inlineStack("bench", "dev", async () => program(fleet, setup.tenant)(), emulator, setup.nodeModules);
     const costs: Partial<Record<CliOperation, OperationCost>> = {};
     const parallel = options.parallel;
     const operations: [CliOperation, Fleet["renamed"], () => Promise<unknown>][] = [
@@ -173,79 +201,57 @@ async function measureOne(
     ];
     for (const [operation, renamed, run] of operations) {
       fleet.renamed = renamed;
-      costs[operation] = await measureOperation(run, emulator, home);
-      done(operation, costs[operation].wallSeconds);
+      const { cost, cliPids } = await measureOperation(run, emulator, home.home);
+      if (options.profiles) keepProfile(options.profiles, cliPids, `${fleet.provider}-${fleet.size}-${operation.replace(/\W+/g, "-")}`);
+      costs[operation] = cost;
+      done(operation, cost.wallSeconds);
     }
     return costs;
   } finally {
     await emulator.close();
-    rmSync(home, { recursive: true, force: true });
+    home.close();
   }
 }
 
-async function measureOperation(run: () => Promise<unknown>, emulator: RunningEmulator, home: string): Promise<OperationCost> {
+/** Names the CPU profile of the operation's CLI process, and removes the rest (traces, memory, the Automation API's other commands). */
+function keepProfile(folder: string, cliPids: number[], name: string): void {
+  for (const file of readdirSync(folder).filter((file) => file.startsWith("cli."))) {
+    const [, pid, kind] = file.split(".");
+    if (kind === "cpu" && cliPids.includes(Number(pid))) renameSync(path.join(folder, file), path.join(folder, `${name}.cpu`));
+    else rmSync(path.join(folder, file), { force: true });
+  }
+}
+
+async function measureOperation(run: () => Promise<unknown>, emulator: RunningEmulator, home: string): Promise<{ cost: OperationCost; cliPids: number[] }> {
   const requestsBefore = Object.values(emulator.stats.answers).reduce((sum, count) => sum + count, 0);
   const rateLimitedBefore = emulator.stats.answers["429"] ?? 0;
   const sampler = new ProcessSampler();
   const started = performance.now();
+  const programCpu = process.cpuUsage();
   try {
     await run();
   } finally {
     sampler.stop();
   }
   const wallSeconds = (performance.now() - started) / 1000;
-  const { cpuSeconds, peakMiB, wroteMiB } = sampler.of(isCli);
-  const providerCost = sampler.of(isProvider);
-  return {
+  const { user, system } = process.cpuUsage(programCpu);
+  const cli = sampler.of(isCli);
+  const provider = sampler.of(isProvider);
+  const cost: OperationCost = {
     wallSeconds,
-    cli: { cpuSeconds, peakMiB, wroteMiB },
-    provider: { cpuSeconds: providerCost.cpuSeconds, peakMiB: providerCost.peakMiB },
+    wallSecondsRuns: [wallSeconds],
+    cli: { cpuSeconds: cli.cpuSeconds, peakMiB: cli.peakMiB, wroteMiB: cli.wroteMiB },
+    provider: { cpuSeconds: provider.cpuSeconds, peakMiB: provider.peakMiB },
+    programCpuSeconds: (user + system) / 1e6,
     stateMiB: stateFileBytes(home) / 2 ** 20,
     requests: Object.values(emulator.stats.answers).reduce((sum, count) => sum + count, 0) - requestsBefore,
     rateLimited: (emulator.stats.answers["429"] ?? 0) - rateLimitedBefore,
   };
-}
-
-/** The stack `bench/dev` in a Pulumi home and backend of its own, its program `fleet`, pointing at the emulator. */
-async function fleetStack(bin: string, home: string, fleet: Fleet, emulator: RunningEmulator): Promise<Stack> {
-  const workDir = path.join(home, "project");
-  mkdirSync(path.join(home, "backend"), { recursive: true });
-  mkdirSync(workDir, { recursive: true });
-  // The dynamic host resolves `__provider`'s requires from the project, as in a user's project.
-  symlinkSync(path.join(PACKAGE_ROOT, "node_modules"), path.join(workDir, "node_modules"));
-  // The plugin as `npm install -g` installs it, found on PATH.
-  const pluginFolder = path.join(home, "plugin");
-  mkdirSync(pluginFolder);
-  const { bin: commands } = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { bin: Record<string, string> };
-  const plugin = path.join(PACKAGE_ROOT, commands["pulumi-resource-causeflow"]);
-  chmodSync(plugin, 0o755);
-  symlinkSync(plugin, path.join(pluginFolder, "pulumi-resource-causeflow"));
-  // The CLI under lifeline, so that nothing it starts outlives this process.
-  const commandRoot = path.join(home, "cli");
-  mkdirSync(path.join(commandRoot, "bin"), { recursive: true });
-  writeFileSync(path.join(commandRoot, "bin", "pulumi"), `#!/bin/sh\nexec ${JSON.stringify(path.join(bin, "lifeline"))} ${JSON.stringify(path.join(bin, "pulumi"))} "$@"\n`, { mode: 0o755 });
-  const env = {
-    PATH: `${pluginFolder}${path.delimiter}${bin}${path.delimiter}${process.env.PATH ?? ""}`,
-    PULUMI_HOME: path.join(home, ".pulumi"),
-    PULUMI_BACKEND_URL: `file://${path.join(home, "backend")}`,
-    PULUMI_CONFIG_PASSPHRASE: "causeflow-bench",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
-  };
-  const pulumiCommand = await PulumiCommand.get({ root: commandRoot, skipVersionCheck: true });
-  const stack = await LocalWorkspace.createOrSelectStack(
-    { projectName: "bench", stackName: "dev", program: async () => program(fleet)() },
-    { workDir, pulumiHome: env.PULUMI_HOME, envVars: env, pulumiCommand },
-  );
-  await stack.setConfig("causeflow:apiUrl", { value: emulator.url });
-  await stack.setConfig("causeflow:apiToken", { value: emulator.adminToken, secret: true });
-  return stack;
+  return { cost, cliPids: cli.pids };
 }
 
 /** The size of the stack's state file in the backend, in bytes. */
 function stateFileBytes(home: string): number {
-  const stacks = path.join(home, "backend", ".pulumi", "stacks", "bench");
-  const file = path.join(stacks, "dev.json");
+  const file = path.join(home, "backend", ".pulumi", "stacks", "bench", "dev.json");
   return existsSync(file) ? statSync(file).size : 0;
 }

@@ -4,8 +4,15 @@
  * a diff). The benchmark runs it through the same host, so that what our provider adds can be told
  * from what any provider pays for the host's gRPC path.
  */
+import * as path from "node:path";
 import { Agent } from "undici";
+import { PACKAGE_ROOT } from "../packageRoot";
 
+/**
+ * The floor as a dynamic resource's `__provider` text, loading this file's compiled copy (from
+ * ts-jest too): it runs only on this machine, never in a user's state.
+ */
+export const FLOOR_PROVIDER_TEXT = `exports.handler=()=>require(${JSON.stringify(path.join(PACKAGE_ROOT, "dist", "tools", "bench", "floorProvider.js"))}).floorProvider;`;
 
 let agent: Agent | undefined;
 let origin = "";

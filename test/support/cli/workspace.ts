@@ -1,18 +1,16 @@
 /**
  * The real Pulumi CLI for the end-to-end journeys (found by pinnedCli.ts), run on a local backend
- * in a Pulumi home of its own, every run under lifeline so that nothing it starts (language hosts,
- * plugins) outlives the test, even a test killed mid-run. Without a CLI the journeys skip (jest's
- * global setup says which, and why, in one line); under CI=true a missing CLI fails them.
+ * in a Pulumi home of its own (tools/cliHome.ts). Without a CLI the journeys skip (jest's global
+ * setup says which, and why, in one line); under CI=true a missing CLI fails them.
  */
 import { execFile } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import { CliHome } from "../../../tools/cliHome";
 import type { RunningEmulator } from "../../../tools/emulator/server";
 import { CauseFlowClient } from "../../../provider/client/client";
-import { cli, cliMissing, type PinnedCli } from "./pinnedCli";
+import { cli, cliMissing } from "./pinnedCli";
 import { REPO_ROOT } from "../repo";
 
 export { cli, describeWithCli } from "./pinnedCli";
@@ -31,42 +29,16 @@ export interface CliResult {
   stderr: string;
 }
 
-/** A Pulumi home and a `file://` backend of their own, in a temporary folder, for one test file. */
-export class CliWorkspace {
-  readonly home: string;
-  /** A folder whose bin/pulumi is this CLI under lifeline, for the Automation API, which takes a root folder. */
-  readonly commandRoot: string;
-  /** The environment every `pulumi` runs with; a test may add to it before a run. */
-  readonly env: Record<string, string>;
-  readonly #cli: PinnedCli;
-
+/** A Pulumi home and a `file://` backend of their own (tools/cliHome.ts), for one test file, with what the journeys do there. */
+export class CliWorkspace extends CliHome {
   constructor(prefix: string) {
     if (!cli) throw new Error(`no Pulumi CLI: ${cliMissing}`);
-    this.#cli = cli;
-    this.home = mkdtempSync(path.join(tmpdir(), prefix));
-    mkdirSync(path.join(this.home, "backend"));
-    const inherited = Object.fromEntries(
-      Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !/^(CAUSEFLOW_|PULUMI_)/.test(entry[0])),
-    );
-    this.env = {
-      ...inherited,
-      PATH: `${cli.bin}${path.delimiter}${process.env.PATH ?? ""}`,
-      PULUMI_HOME: path.join(this.home, ".pulumi"),
-      PULUMI_BACKEND_URL: `file://${path.join(this.home, "backend")}`,
-      PULUMI_CONFIG_PASSPHRASE: "causeflow-tests",
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
-    };
-    this.commandRoot = path.join(this.home, "cli");
-    mkdirSync(path.join(this.commandRoot, "bin"), { recursive: true });
-    const command = [cli.lifeline, cli.pulumi].filter(Boolean).map((part) => JSON.stringify(part)).join(" ");
-    writeFileSync(path.join(this.commandRoot, "bin", "pulumi"), `#!/bin/sh\nexec ${command} "$@"\n`, { mode: 0o755 });
+    super(prefix, cli);
   }
 
   /** The command line of `pulumi <args> --non-interactive`, under lifeline. */
   command(args: string[]): { file: string; args: string[] } {
-    const [file, ...prefix] = this.#cli.lifeline ? [this.#cli.lifeline, this.#cli.pulumi] : [this.#cli.pulumi];
+    const [file, ...prefix] = this.cli.lifeline ? [this.cli.lifeline, this.cli.pulumi] : [this.cli.pulumi];
     return { file, args: [...prefix, ...args, "--non-interactive"] };
   }
 
@@ -88,47 +60,6 @@ export class CliWorkspace {
     const result = await this.run(cwd, args);
     if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
     return result;
-  }
-
-  /**
-   * A stack whose program runs in this process (the Automation API's inline program), driven by
-   * the same CLI: Pulumi's own language runtime server stands in for the nodejs language host,
-   * which is not published as a Go module. Its folder links the repository's node_modules, as a
-   * user's project has its own, so the engine's dynamic provider finds @pulumi/pulumi and
-   * @causeflow/pulumi there. Its config points at the emulator, its admin token a secret.
-   */
-  async inlineStack(project: string, stackName: string, program: PulumiFn, emulator: RunningEmulator): Promise<Stack> {
-    const workDir = path.join(this.home, project);
-    mkdirSync(workDir, { recursive: true });
-    try {
-      symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(workDir, "node_modules"));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-    const pulumiCommand = await PulumiCommand.get({ root: this.commandRoot, skipVersionCheck: true });
-    const stack = await LocalWorkspace.createOrSelectStack(
-      { projectName: project, stackName, program },
-      { workDir, pulumiHome: this.env.PULUMI_HOME, envVars: this.env, pulumiCommand },
-    );
-    await stack.setConfig("causeflow:apiUrl", { value: emulator.url });
-    await stack.setConfig("causeflow:apiToken", { value: emulator.adminToken, secret: true });
-    return stack;
-  }
-
-  /**
-   * A folder holding the plugin as `npm install -g @causeflow/pulumi` installs it, a link named
-   * pulumi-resource-causeflow to the package's bin entry: for a project's `plugins:` entry, or PATH.
-   */
-  pluginFolder(): string {
-    const folder = path.join(this.home, "plugin");
-    const { bin } = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { bin: Record<string, string> };
-    const entry = path.join(REPO_ROOT, bin["pulumi-resource-causeflow"]);
-    if (!existsSync(folder)) {
-      mkdirSync(folder);
-      chmodSync(entry, 0o755);
-      symlinkSync(entry, path.join(folder, "pulumi-resource-causeflow"));
-    }
-    return folder;
   }
 
   /**
@@ -198,10 +129,6 @@ export class CliWorkspace {
     await this.pulumi(cwd, "config", "set", "--secret", "causeflow:apiToken", emulator.adminToken);
   }
 
-  /** Removes the folder; stacks go with their backend inside it. */
-  close(): void {
-    rmSync(this.home, { recursive: true, force: true });
-  }
 }
 
 /**

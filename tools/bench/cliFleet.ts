@@ -10,10 +10,12 @@
  * Each operation's wall time, and of the CLI and the provider's processes their CPU time and peak
  * memory (sampled from /proc), the bytes the CLI wrote (the checkpoint, mostly) and the state file's size.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { PulumiCommand, type LocalWorkspaceOptions } from "@pulumi/pulumi/automation";
 import { Tenant } from "../../sdk/dynamic";
 import { CliHome } from "../cliHome";
 import { PluginTenant } from "../engine-model/pluginTenant";
@@ -24,9 +26,24 @@ import { locateCli } from "../pinnedCli";
 import { ProcessSampler } from "../processTree";
 import { FLOOR_PROVIDER_TEXT } from "./floorProvider";
 
-/** "before" only with `before`, a git revision whose `causeflow.Tenant` is measured as the hand-written provider it was. */
-export const CLI_PROVIDERS = ["floor", "before", "dynamic", "plugin"] as const;
+/**
+ * "before" only with `before`, a git revision whose `causeflow.Tenant` is measured as the
+ * hand-written provider it was; "split" is `causeflow.Tenant` too, the fleet split across
+ * `splitStacks` stacks run side by side (examples/typescript/fleet/stacks.ts).
+ */
+export const CLI_PROVIDERS = ["floor", "before", "dynamic", "plugin", "split"] as const;
 export type CliProvider = (typeof CLI_PROVIDERS)[number];
+/** A provider's name in the tables and the chart. */
+export function providerLabel(provider: CliProvider, options: Pick<CliFleetOptions, "before" | "splitStacks">): string {
+  const labels: Record<CliProvider, string> = {
+    floor: "floor",
+    before: `before (${options.before})`,
+    dynamic: "causeflow.Tenant",
+    plugin: "plugin",
+    split: `causeflow.Tenant, ${options.splitStacks} stacks`,
+  };
+  return labels[provider];
+}
 export const CLI_OPERATIONS = ["up: create", "preview: no change", "preview: one renamed", "up: no change", "refresh", "up: rename all"] as const;
 export type CliOperation = (typeof CLI_OPERATIONS)[number];
 
@@ -59,6 +76,8 @@ export interface CliFleetOptions {
   runs: number;
   /** A git revision whose `causeflow.Tenant` is the "before" provider (needed when `providers` names it). */
   before?: string;
+  /** The stacks the "split" provider spreads the fleet over. */
+  splitStacks: number;
   /** PULUMI_SKIP_CHECKPOINTS: the engine writes the state once, at the end, not after every step. */
   skipCheckpoints?: boolean;
   /** A folder for the CLI's CPU profiles (`--profiling`), one per provider, size and operation: <provider>-<size>-<operation>.cpu. */
@@ -144,18 +163,15 @@ export function medianRuns(runs: Partial<Record<CliOperation, OperationCost>>[])
   return medians;
 }
 
-/** How a provider's program registers its tenants, and the node_modules its project has (whence the dynamic host loads a provider). */
-interface ProviderSetup {
-  tenant: TenantClass;
-  nodeModules: string;
-}
+/** Sets a provider's fleet up in a Pulumi home, pointing at the emulator; runs the CLI's commands on it. */
+type FleetSetup = (home: CliHome, fleet: Fleet, options: CliFleetOptions, emulator: RunningEmulator) => Promise<(command: FleetOperation) => Promise<unknown>>;
 
-function providerSetups(options: CliFleetOptions, scratch: string, progress: (line: string) => void): Partial<Record<CliProvider, ProviderSetup>> {
+function providerSetups(options: CliFleetOptions, scratch: string, progress: (line: string) => void): Partial<Record<CliProvider, FleetSetup>> {
   const ours = path.join(PACKAGE_ROOT, "node_modules");
-  const setups: Partial<Record<CliProvider, ProviderSetup>> = {
-    floor: { tenant: FloorTenant, nodeModules: ours },
-    dynamic: { tenant: Tenant, nodeModules: ours },
-    plugin: { tenant: PluginTenant, nodeModules: ours },
+  const setups: Partial<Record<CliProvider, FleetSetup>> = {
+    floor: oneStack(FloorTenant, ours),
+    dynamic: oneStack(Tenant, ours),
+    plugin: oneStack(PluginTenant, ours),
   };
   if (options.providers.includes("before")) {
     if (!options.before) throw new Error("the provider `before` needs a git revision: --before <revision>, such as c0f31e6");
@@ -164,8 +180,9 @@ function providerSetups(options: CliFleetOptions, scratch: string, progress: (li
     // That revision's @causeflow/pulumi beside this one's @pulumi, as a user's project with that version installed.
     symlinkSync(path.join(ours, "@pulumi"), path.join(program, "node_modules", "@pulumi"));
     const { Tenant: BeforeTenant } = require(path.join(program, "node_modules", "@causeflow", "pulumi")) as { Tenant: TenantClass };
-    setups.before = { tenant: BeforeTenant, nodeModules: path.join(program, "node_modules") };
+    setups.before = oneStack(BeforeTenant, path.join(program, "node_modules"));
   }
+  if (options.providers.includes("split")) setups.split = splitFleet(fleetStacksRunner(progress));
   return setups;
 }
 
@@ -176,10 +193,20 @@ function profilingArgs(options: CliFleetOptions): string[] {
   return [`--profiling=${path.join(options.profiles, "cli")}`];
 }
 
+/** Each operation: the CLI's command, and which tenants are renamed in the program it runs. */
+const OPERATION_STEPS: Record<CliOperation, [FleetOperation, Fleet["renamed"]]> = {
+  "up: create": ["up", "none"],
+  "preview: no change": ["preview", "none"],
+  "preview: one renamed": ["preview", "one"],
+  "up: no change": ["up", "none"],
+  refresh: ["refresh", "none"],
+  "up: rename all": ["up", "all"],
+};
+
 async function measureOne(
   home: CliHome,
   fleet: Fleet,
-  setup: ProviderSetup,
+  setup: FleetSetup,
   options: CliFleetOptions,
   done: (operation: CliOperation, seconds: number) => void,
 ): Promise<Partial<Record<CliOperation, OperationCost>>> {
@@ -188,20 +215,12 @@ async function measureOne(
     // The plugin as `npm install -g` installs it, found on PATH.
     home.env.PATH = `${home.pluginFolder()}${path.delimiter}${home.env.PATH}`;
     if (options.skipCheckpoints) home.env.PULUMI_SKIP_CHECKPOINTS = "true";
-    const stack = await home.inlineStack("bench", "dev", async () => program(fleet, setup.tenant)(), emulator, setup.nodeModules);
+    const run = await setup(home, fleet, options, emulator);
     const costs: Partial<Record<CliOperation, OperationCost>> = {};
-    const parallel = options.parallel;
-    const operations: [CliOperation, Fleet["renamed"], () => Promise<unknown>][] = [
-      ["up: create", "none", () => stack.up({ parallel })],
-      ["preview: no change", "none", () => stack.preview({ parallel })],
-      ["preview: one renamed", "one", () => stack.preview({ parallel })],
-      ["up: no change", "none", () => stack.up({ parallel })],
-      ["refresh", "none", () => stack.refresh({ parallel })],
-      ["up: rename all", "all", () => stack.up({ parallel })],
-    ];
-    for (const [operation, renamed, run] of operations) {
+    for (const operation of CLI_OPERATIONS) {
+      const [command, renamed] = OPERATION_STEPS[operation];
       fleet.renamed = renamed;
-      const { cost, cliPids } = await measureOperation(run, emulator, home.home);
+      const { cost, cliPids } = await measureOperation(() => run(command), emulator, home.home);
       if (options.profiles) keepProfile(options.profiles, cliPids, `${fleet.provider}-${fleet.size}-${operation.replace(/\W+/g, "-")}`);
       costs[operation] = cost;
       done(operation, cost.wallSeconds);
@@ -211,6 +230,67 @@ async function measureOne(
     await emulator.close();
     home.close();
   }
+}
+
+type FleetOperation = "up" | "preview" | "refresh";
+
+/**
+ * The fleet as one stack whose program is inline, in this process, registering `tenant`s; its
+ * project's node_modules is `nodeModules`, whence the dynamic host loads a provider.
+ */
+function oneStack(tenant: TenantClass, nodeModules: string): FleetSetup {
+  return async (home, fleet, options, emulator) => {
+    const stack = await home.inlineStack("bench", "dev", async () => program(fleet, tenant)(), emulator, nodeModules);
+    const { parallel } = options;
+    return (command) => (command === "up" ? stack.up({ parallel }) : command === "preview" ? stack.preview({ parallel }) : stack.refresh({ parallel }));
+  };
+}
+
+/** What the bench runs of the fleet example's runner (examples/typescript/fleet/stacks.ts): loaded from the example's build, as a user runs it. */
+interface FleetStacksRunner {
+  runFleetStacks(
+    operation: FleetOperation,
+    options: { projectDir: string; fleetsDir: string; parallel?: number; workspace?: Omit<LocalWorkspaceOptions, "workDir" | "program"> },
+  ): Promise<{ stack: string; error?: string }[]>;
+}
+
+const FLEET_EXAMPLE = path.join(PACKAGE_ROOT, "examples", "typescript", "fleet");
+
+/** Builds the fleet example (its `npm run build`: tsc into bin/) and loads its runner. */
+function fleetStacksRunner(progress: (line: string) => void): FleetStacksRunner {
+  progress("building examples/typescript/fleet, for the split fleet");
+  execFileSync(process.execPath, [path.join(PACKAGE_ROOT, "node_modules", "typescript", "bin", "tsc")], { cwd: FLEET_EXAMPLE });
+  return require(path.join(FLEET_EXAMPLE, "bin", "stacks.js")) as FleetStacksRunner;
+}
+
+/**
+ * The fleet as the fleet example splits one: a fleet file per stack, `splitStacks` of them, run
+ * side by side by its runner. Before each command the files are written as the fleet is named.
+ */
+function splitFleet(runner: FleetStacksRunner): FleetSetup {
+  return async (home, fleet, options, emulator) => {
+    const projectDir = path.join(home.home, "bench");
+    const fleetsDir = path.join(projectDir, "fleets");
+    mkdirSync(fleetsDir, { recursive: true });
+    symlinkSync(path.join(PACKAGE_ROOT, "node_modules"), path.join(projectDir, "node_modules"));
+    writeFileSync(path.join(projectDir, "Pulumi.yaml"), "name: causeflow-fleet\nruntime: nodejs\n");
+    // The providers read the API's address and token from the environment, which every stack shares.
+    Object.assign(home.env, { CAUSEFLOW_API_URL: emulator.url, CAUSEFLOW_API_TOKEN: emulator.adminToken });
+    const workspace = { pulumiHome: home.env.PULUMI_HOME, envVars: home.env, pulumiCommand: await PulumiCommand.get({ root: home.commandRoot, skipVersionCheck: true }) };
+    return async (command) => {
+      for (let stack = 0; stack < options.splitStacks; stack++) {
+        const tenants = [];
+        for (let i = stack; i < fleet.size; i += options.splitStacks) {
+          const renamed = fleet.renamed === "all" || (fleet.renamed === "one" && i === 0);
+          tenants.push({ slug: `split-${i}`, name: `Fleet ${i}${renamed ? " v2" : ""}`, ownerEmail: "o@fleet.example" });
+        }
+        writeFileSync(path.join(fleetsDir, `part-${stack}.json`), JSON.stringify({ tenants }));
+      }
+      const outcomes = await runner.runFleetStacks(command, { projectDir, fleetsDir, parallel: options.parallel, workspace });
+      const failed = outcomes.filter((outcome) => outcome.error !== undefined);
+      if (failed.length > 0) throw new Error(`${command} failed on ${failed.map((outcome) => `${outcome.stack}: ${outcome.error}`).join("; ")}`);
+    };
+  };
 }
 
 /** Names the CPU profile of the operation's CLI process, and removes the rest (traces, memory, the Automation API's other commands). */
@@ -250,8 +330,11 @@ async function measureOperation(run: () => Promise<unknown>, emulator: RunningEm
   return { cost, cliPids: cli.pids };
 }
 
-/** The size of the stack's state file in the backend, in bytes. */
+/** The size of the state files of the project's stacks in the backend (one, or the split's), in bytes. */
 function stateFileBytes(home: string): number {
-  const file = path.join(home, "backend", ".pulumi", "stacks", "bench", "dev.json");
-  return existsSync(file) ? statSync(file).size : 0;
+  const stacks = path.join(home, "backend", ".pulumi", "stacks");
+  if (!existsSync(stacks)) return 0;
+  return readdirSync(stacks)
+    .flatMap((project) => readdirSync(path.join(stacks, project)).filter((file) => file.endsWith(".json")).map((file) => path.join(stacks, project, file)))
+    .reduce((sum, file) => sum + statSync(file).size, 0);
 }

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { exitWithParent } from "../../provider/lifeline/exitWithParent";
 import { FULL, runBenchmark, SMOKE, type BenchReport, type SideName } from "./benchmark";
+import { sectionOf, withSection } from "./pageSections";
 
 const LABELS: Record<SideName, string> = {
   floor: "the host's floor",
@@ -92,23 +93,14 @@ export function formatReport(report: BenchReport, when: Date): string {
   return lines.join("\n");
 }
 
-const START = "<!-- npm run bench writes what follows -->";
-const END = "<!-- npm run bench wrote what precedes -->";
-
-/** The benchmark's page with its tables replaced by this run's, between the markers; what surrounds them stays. */
+/** The benchmark's page with its tables replaced by this run's; what surrounds them stays. */
 export function withBenchmark(page: string, table: string): string {
-  const start = page.indexOf(START);
-  const end = page.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`docs/benchmark.md has no benchmark markers (${START} ... ${END})`);
-  return `${page.slice(0, start + START.length)}\n\n${table}\n\n${page.slice(end)}`;
+  return withSection(page, "npm run bench", table, "docs/benchmark.md");
 }
 
-/** The tables the benchmark's page holds between its markers, as the last run wrote them. */
+/** The tables the benchmark's page holds, as the last run wrote them. */
 export function benchmarkTables(page: string): string {
-  const start = page.indexOf(START);
-  const end = page.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`docs/benchmark.md has no benchmark markers (${START} ... ${END})`);
-  return page.slice(start + START.length, end).trim();
+  return sectionOf(page, "npm run bench", "docs/benchmark.md");
 }
 
 function memory(mib: number): string {

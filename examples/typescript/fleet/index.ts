@@ -1,30 +1,12 @@
 /**
- * Every tenant of the fleet file as a causeflow.Tenant, named by its slug, so adding an entry
- * creates one tenant and editing one updates only it. Entries with `aws` also get their own
- * IAM role (CauseflowAwsRole) in this stack's AWS account. Pulumi calls the exported function
- * and makes what it returns the stack outputs.
+ * The program of a stack holding the whole fleet: the tenants of `fleetFile` (tenants.yaml unless
+ * configured), declared by program.ts. Pulumi calls the exported function and makes what it
+ * returns the stack outputs. For a fleet split across stacks, see stacks.ts.
  */
-import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import * as causeflow from "@causeflow/pulumi";
-import { CauseflowAwsRole } from "@causeflow/pulumi/aws";
-import { fleetResourceOptions, parseFleet } from "./fleet";
+import { declareFleet } from "./program";
 
 export = function main() {
-  const config = new pulumi.Config();
   // Relative to the project folder, where Pulumi runs the program.
-  const fleetFile = config.get("fleetFile") ?? "tenants.yaml";
-  const tenantIds: Record<string, pulumi.Output<string>> = {};
-  const roleArns: Record<string, pulumi.Output<string>> = {};
-  for (const entry of parseFleet(readFileSync(fleetFile, "utf8"), fleetFile)) {
-    const { aws, production, ...tenantArgs } = entry; // the fleet's own fields are no tenant inputs
-    const options = fleetResourceOptions(entry);
-    const role =
-      aws &&
-      new CauseflowAwsRole(entry.slug, { causeflowPrincipalArn: config.require("causeflowPrincipalArn"), ...aws }, options);
-    const tenant = new causeflow.Tenant(entry.slug, { ...tenantArgs, settings: role?.tenantSettings }, { ...options, dependsOn: role });
-    tenantIds[entry.slug] = tenant.tenantId;
-    if (role) roleArns[entry.slug] = role.roleArn;
-  }
-  return { tenantIds, roleArns };
+  return declareFleet(new pulumi.Config().get("fleetFile") ?? "tenants.yaml");
 };

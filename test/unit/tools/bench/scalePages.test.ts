@@ -1,0 +1,51 @@
+/**
+ * The figures at scale the repository shows come from one committed run of `npm run bench:cli`
+ * (docs/scale/results.json): the README's table, docs/benchmark.md's tables and the picture are
+ * what that run's results make, and the results are whole.
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { CLI_OPERATIONS } from "../../../../tools/bench/cliFleet";
+import { sectionOf } from "../../../../tools/bench/pageSections";
+import { axisTicks, fleetChart } from "../../../../tools/bench/scaleChart";
+import { benchmarkSection, readmeSection, SCALE_FILES, WRITER, type CliRun } from "../../../../tools/bench/scalePages";
+import { REPO_ROOT } from "../../../support/repo";
+
+const read = (file: string) => readFileSync(path.join(REPO_ROOT, file), "utf8");
+const run = JSON.parse(read(SCALE_FILES.results)) as CliRun;
+
+describe("the committed run of npm run bench:cli", () => {
+  it("measured every operation of every provider at every size, and says how it was made", () => {
+    const missing = run.options.providers.flatMap((provider) =>
+      run.options.sizes.flatMap((size) => CLI_OPERATIONS.filter((operation) => !(run.results[provider]?.[size]?.[operation]?.wallSeconds! > 0)).map((operation) => `${provider} ${size} ${operation}`)),
+    );
+    expect(missing).toEqual([]);
+    expect(run.command).toMatch(/^npm run bench:cli -- .*--write/);
+  });
+
+  it("is what the README's table shows", () => {
+    expect(sectionOf(read(SCALE_FILES.readme), WRITER, "README.md")).toBe(readmeSection(run));
+  });
+
+  it("is what docs/benchmark.md's tables show", () => {
+    expect(sectionOf(read(SCALE_FILES.benchmark), WRITER, "docs/benchmark.md")).toBe(benchmarkSection(run));
+  });
+
+  it("is what the picture draws", () => {
+    expect(read(SCALE_FILES.chart)).toBe(fleetChart(run.results, run.options));
+  });
+});
+
+describe("the picture", () => {
+  it("marks each provider's wall time at each size in each of its four panels, and the rate limit's bound where requests are sent", () => {
+    const chart = fleetChart(run.results, run.options);
+    expect(chart.match(/<circle /g)).toHaveLength(4 * run.options.providers.length * run.options.sizes.length);
+    expect(chart.match(/stroke-dasharray="4 3"\/>/g)).toHaveLength(3 + 1); // up create, up rename, refresh; and the legend's
+  });
+
+  it("scales its axes to round steps that reach the largest figure", () => {
+    expect(axisTicks(2000)).toEqual([0, 500, 1000, 1500, 2000]);
+    expect(axisTicks(47)).toEqual([0, 10, 20, 30, 40, 50]);
+    expect(axisTicks(0.9)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+  });
+});

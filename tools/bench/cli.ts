@@ -1,6 +1,7 @@
 /**
  * `npm run bench:cli [-- --sizes 100,500,1000,2000] [--providers floor,before,dynamic,plugin,split]
- * [--before <revision>] [--split-stacks N] [--runs N] [--parallel N] [--skip-checkpoints] [--profiles folder]
+ * [--before <revision>] [--split-stacks N] [--largest provider=N,…] [--operations "up: create,refresh"]
+ * [--runs N] [--parallel N] [--skip-checkpoints] [--profiles folder]
  * [--out file.json] [--write]`: fleets through the pinned Pulumi CLI (cliFleet.ts), a line per
  * operation as it ends, then a table per size and the growth of each operation with the fleet's
  * size. `--write` keeps the run as the repository's figures (scalePages.ts): the results, the
@@ -11,7 +12,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import { parseArgs } from "node:util";
 import { exitWithParent } from "../../provider/lifeline/exitWithParent";
-import { CLI_PROVIDERS, measureCliFleets, type CliFleetOptions } from "./cliFleet";
+import { CLI_OPERATIONS, CLI_PROVIDERS, measureCliFleets, type CliFleetOptions } from "./cliFleet";
 import { formatCliResults, writeScalePages, type CliRun } from "./scalePages";
 
 function list<T extends string>(text: string, allowed: readonly T[], what: string): T[] {
@@ -30,6 +31,8 @@ function commandLine() {
       runs: { type: "string", default: "1" },
       parallel: { type: "string" },
       "split-stacks": { type: "string", default: "4" },
+      largest: { type: "string" },
+      operations: { type: "string", default: CLI_OPERATIONS.join(",") },
       "skip-checkpoints": { type: "boolean" },
       profiles: { type: "string" },
       out: { type: "string" },
@@ -61,9 +64,21 @@ async function measure(values: ReturnType<typeof commandLine>): Promise<CliRun> 
   const splitStacks = Number(values["split-stacks"]);
   if (!Number.isInteger(splitStacks) || splitStacks < 2) throw new Error(`--split-stacks takes a whole number of stacks, 2 or more; not ${values["split-stacks"]}`);
   const providers = values.providers ?? CLI_PROVIDERS.filter((provider) => provider !== "before" || values.before).join(",");
+  const operations = list(values.operations, CLI_OPERATIONS, "operation");
+  if (operations[0] !== "up: create") throw new Error(`--operations starts with "up: create", which makes the fleet the others work on; not ${operations[0]}`);
+  const largest = Object.fromEntries(
+    (values.largest ?? "").split(",").filter(Boolean).map((pair) => {
+      const [provider, size] = pair.split("=");
+      list(provider, CLI_PROVIDERS, "provider");
+      if (!(Number(size) >= 1)) throw new Error(`--largest takes provider=size pairs, such as before=1000; not ${pair}`);
+      return [provider, Number(size)];
+    }),
+  );
   const options: CliFleetOptions = {
     sizes,
     providers: list(providers, CLI_PROVIDERS, "provider"),
+    operations,
+    largest,
     rateLimitPerMinute: 2000,
     parallel,
     runs,

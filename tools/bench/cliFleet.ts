@@ -3,12 +3,16 @@
  * against the emulator with its rate limit on, for each provider and fleet size, through the
  * operations a platform team runs. The program is the same TypeScript program for every provider
  * (the Automation API's inline program, in this process), so that only the provider differs:
+ * - `floor`: a dynamic provider that only sends the requests (floorProvider.ts), the least any
+ *   dynamic provider pays for the engine and the dynamic host;
+ * - `before`: `causeflow.Tenant` of an earlier git revision, the hand-written provider it was;
  * - `dynamic`: `causeflow.Tenant`;
  * - `plugin`: the plugin's Tenant, registered as its generated SDK registers it;
- * - `floor`: a dynamic provider that only sends the requests (floorProvider.ts), the least any
- *   dynamic provider pays for the engine and the dynamic host.
- * Each operation's wall time, and of the CLI and the provider's processes their CPU time and peak
- * memory (sampled from /proc), the bytes the CLI wrote (the checkpoint, mostly) and the state file's size.
+ * - `split`: `causeflow.Tenant`, the fleet split across stacks run side by side by the fleet
+ *   example's runner (examples/typescript/fleet/stacks.ts), whose programs are its own.
+ * Each operation's wall time, and of the CLI, the provider's processes and the program their CPU
+ * time (the processes' sampled from /proc, with their peak memory), the bytes the CLI wrote (the
+ * checkpoint, mostly) and the state files' size.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
@@ -26,11 +30,7 @@ import { locateCli } from "../pinnedCli";
 import { ProcessSampler } from "../processTree";
 import { FLOOR_PROVIDER_TEXT } from "./floorProvider";
 
-/**
- * "before" only with `before`, a git revision whose `causeflow.Tenant` is measured as the
- * hand-written provider it was; "split" is `causeflow.Tenant` too, the fleet split across
- * `splitStacks` stacks run side by side (examples/typescript/fleet/stacks.ts).
- */
+/** "before" needs `before`, the revision; "split" spreads the fleet over `splitStacks` stacks. */
 export const CLI_PROVIDERS = ["floor", "before", "dynamic", "plugin", "split"] as const;
 export type CliProvider = (typeof CLI_PROVIDERS)[number];
 /** A provider's name in the tables and the chart. */
@@ -72,8 +72,12 @@ export interface CliFleetOptions {
   rateLimitPerMinute: number;
   /** The engine's --parallel, or undefined for its default. */
   parallel?: number;
+  /** The operations measured, in order: "up: create" first, which the others need. */
+  operations: CliOperation[];
   /** Runs of each provider at each size; each operation's figures are its median run's. */
   runs: number;
+  /** The largest size a provider is measured at, where it is not every size. */
+  largest?: Partial<Record<CliProvider, number>>;
   /** A git revision whose `causeflow.Tenant` is the "before" provider (needed when `providers` names it). */
   before?: string;
   /** The stacks the "split" provider spreads the fleet over. */
@@ -123,6 +127,11 @@ const isCli = (command: string) => {
 /** The plugin, or the host of dynamic providers (not the `node -p` that finds the host's script). */
 const isProvider = (command: string) => /^\S*node \S*(pulumi-resource-causeflow|\/dynamic-provider\/index\.js) /.test(command);
 
+/** Whether the run measures `provider` at `size`. */
+export function measuredAt(options: Pick<CliFleetOptions, "largest">, provider: CliProvider, size: number): boolean {
+  return size <= (options.largest?.[provider] ?? Infinity);
+}
+
 /** Runs every provider at every size, each run in a fresh home, backend and emulator; `progress` hears each step. */
 export async function measureCliFleets(options: CliFleetOptions, progress: (line: string) => void): Promise<CliFleetResults> {
   const { cli, missing } = locateCli();
@@ -132,10 +141,11 @@ export async function measureCliFleets(options: CliFleetOptions, progress: (line
     const providers = providerSetups(options, scratch, progress);
     const results = Object.fromEntries(options.providers.map((provider) => [provider, {}])) as CliFleetResults;
     for (const size of options.sizes) {
-      const runs = Object.fromEntries(options.providers.map((provider) => [provider, [] as Partial<Record<CliOperation, OperationCost>>[]]));
+      const providersAtSize = options.providers.filter((provider) => measuredAt(options, provider, size));
+      const runs = Object.fromEntries(providersAtSize.map((provider) => [provider, [] as Partial<Record<CliOperation, OperationCost>>[]]));
       // Run after run of every provider, rather than every run of one, so that a slow spell of the machine falls on all of them.
       for (let run = 1; run <= options.runs; run++) {
-        for (const provider of options.providers) {
+        for (const provider of providersAtSize) {
           const label = `${provider}, ${size} tenants${options.runs > 1 ? `, run ${run}/${options.runs}` : ""}`;
           const costs = await measureOne(new CliHome("cf-bench-cli-home-", cli, profilingArgs(options)), { provider, size, renamed: "none" }, providers[provider]!, options, (operation, seconds) =>
             progress(`${label}: ${operation} in ${seconds.toFixed(1)} s`),
@@ -143,7 +153,7 @@ export async function measureCliFleets(options: CliFleetOptions, progress: (line
           runs[provider].push(costs);
         }
       }
-      for (const provider of options.providers) results[provider][size] = medianRuns(runs[provider]);
+      for (const provider of providersAtSize) results[provider][size] = medianRuns(runs[provider]);
     }
     return results;
   } finally {
@@ -217,7 +227,7 @@ async function measureOne(
     if (options.skipCheckpoints) home.env.PULUMI_SKIP_CHECKPOINTS = "true";
     const run = await setup(home, fleet, options, emulator);
     const costs: Partial<Record<CliOperation, OperationCost>> = {};
-    for (const operation of CLI_OPERATIONS) {
+    for (const operation of options.operations) {
       const [command, renamed] = OPERATION_STEPS[operation];
       fleet.renamed = renamed;
       const { cost, cliPids } = await measureOperation(() => run(command), emulator, home.home);

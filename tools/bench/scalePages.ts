@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { PACKAGE_ROOT } from "../packageRoot";
-import { CLI_OPERATIONS, providerLabel, type CliFleetOptions, type CliFleetResults, type CliOperation, type CliProvider } from "./cliFleet";
+import { measuredAt, providerLabel, type CliFleetOptions, type CliFleetResults, type CliOperation, type CliProvider } from "./cliFleet";
 import { growthExponent } from "./growth";
 import { withSection } from "./pageSections";
 import { fleetChart } from "./scaleChart";
@@ -47,7 +47,8 @@ export function readmeSection(run: CliRun): string {
   const has = (provider: CliProvider) => options.providers.includes(provider);
   const seconds = (provider: CliProvider, size: number, operation: CliOperation) => {
     const value = results[provider]?.[size]?.[operation]?.wallSeconds;
-    return value === undefined ? "n/a" : `${value.toFixed(value < 10 ? 1 : 0)} s`;
+    if (value === undefined) return measuredAt(options, provider, size) ? "n/a" : "not run";
+    return `${value.toFixed(value < 10 ? 1 : 0)} s`;
   };
   const rows = README_ROWS.map(({ label, operation, providers }) => {
     const shown = providers.filter(has);
@@ -56,7 +57,7 @@ export function readmeSection(run: CliRun): string {
   if (has("split")) {
     rows.push(`| the same, creating, in ${options.splitStacks} stacks side by side | ${sizes.map((size) => seconds("split", size, "up: create")).join(" | ")} |`);
   }
-  rows.push(`| the API's rate limit alone, ${thousands(options.rateLimitPerMinute)} requests a minute, one per tenant | ${sizes.map((size) => `${((size / options.rateLimitPerMinute) * 60).toFixed(0)} s`).join(" | ")} |`);
+  rows.push(`| the API's rate limit's pace, ${thousands(options.rateLimitPerMinute)} requests a minute, one per tenant | ${sizes.map((size) => `${((size / options.rateLimitPerMinute) * 60).toFixed(0)} s`).join(" | ")} |`);
   return [
     `![Wall time of pulumi up, preview and refresh against the tenants in one stack](${SCALE_FILES.chart})`,
     "",
@@ -75,15 +76,15 @@ export function formatCliResults(results: CliFleetResults, options: CliFleetOpti
   for (const size of options.sizes) {
     lines.push(
       "",
-      `${size} tenants, rate limit ${options.rateLimitPerMinute}/min, --parallel ${options.parallel ?? "default"}${options.skipCheckpoints ? ", PULUMI_SKIP_CHECKPOINTS" : ""}${options.runs > 1 ? `, median of ${options.runs} runs` : ""}: wall time (CLI CPU, provider CPU; provider peak memory)`,
+      `${size} tenants, rate limit ${options.rateLimitPerMinute}/min, --parallel ${options.parallel ?? "default"}${options.skipCheckpoints ? ", PULUMI_SKIP_CHECKPOINTS" : ""}${options.runs > 1 ? `, median of ${options.runs} runs` : ""}: wall time (CPU of the CLI, the provider and the program; the provider's peak memory)`,
       `| operation | ${providers.map((provider) => providerLabel(provider, options)).join(" | ")} |`,
       `|---|${providers.map(() => "---:|").join("")}`,
     );
-    for (const operation of CLI_OPERATIONS) {
+    for (const operation of options.operations) {
       const cells = providers.map((provider) => {
         const cost = results[provider][size]?.[operation];
-        if (!cost) return "";
-        return `${cost.wallSeconds.toFixed(1)} s (${cost.cli.cpuSeconds.toFixed(1)}, ${cost.provider.cpuSeconds.toFixed(1)}; ${cost.provider.peakMiB.toFixed(0)} MiB)`;
+        if (!cost) return measuredAt(options, provider, size) ? "" : "not run";
+        return `${cost.wallSeconds.toFixed(1)} s (${cost.cli.cpuSeconds.toFixed(1)}, ${cost.provider.cpuSeconds.toFixed(1)}, ${cost.programCpuSeconds.toFixed(1)}; ${cost.provider.peakMiB.toFixed(0)} MiB)`;
       });
       lines.push(`| ${operation} | ${cells.join(" | ")} |`);
     }
@@ -95,7 +96,7 @@ export function formatCliResults(results: CliFleetResults, options: CliFleetOpti
   }
   if (options.sizes.length > 1) {
     lines.push("", "growth of wall time with the fleet's size (fitted exponent: 1 is linear)", `| operation | ${providers.map((provider) => providerLabel(provider, options)).join(" | ")} |`, `|---|${providers.map(() => "---:|").join("")}`);
-    for (const operation of CLI_OPERATIONS) {
+    for (const operation of options.operations) {
       const exponents = providers.map((provider) => exponentOf(options.sizes, (size) => results[provider][size]?.[operation]?.wallSeconds));
       lines.push(`| ${operation} | ${exponents.join(" | ")} |`);
     }
@@ -105,9 +106,10 @@ export function formatCliResults(results: CliFleetResults, options: CliFleetOpti
   return lines.join("\n");
 }
 
-/** The fitted exponent of a figure across the sizes, to two places, or "" when a size lacks it. */
+/** The fitted exponent of a figure across the sizes that have it, to two places, or "" with fewer than two. */
 function exponentOf(sizes: number[], value: (size: number) => number | undefined): string {
-  const exponent = growthExponent(sizes.map((size) => ({ size, value: value(size) ?? Number.NaN })));
+  const measured = sizes.filter((size) => value(size) !== undefined);
+  const exponent = growthExponent(measured.map((size) => ({ size, value: value(size)! })));
   return exponent === undefined ? "" : exponent.toFixed(2);
 }
 

@@ -58,6 +58,13 @@ function sourceOf(compiled: string): string | undefined {
   return parsed.fileNames.find((file) => ts.getOutputFileNames(parsed, file, false).includes(compiled));
 }
 
+/** A TypeScript file's text, and that of the files of its own folder it imports (`./program`), which it may declare its resources in. */
+function withLocalImports(file: string): string {
+  const text = readFileSync(file, "utf8");
+  const imported = [...text.matchAll(/from "(\.\/[^"]+)"/g)].map(([, specifier]) => readFileSync(path.join(path.dirname(file), `${specifier}.ts`), "utf8"));
+  return [text, ...imported].join("\n");
+}
+
 describe.each(projects)("the Pulumi project in $folder", ({ program, dir, project, main }) => {
   it("runs its main file from inside the project folder, with Pulumi's TypeScript support off", () => {
     expect(project.runtime).toEqual({ name: "nodejs", options: { typescript: false } });
@@ -68,7 +75,7 @@ describe.each(projects)("the Pulumi project in $folder", ({ program, dir, projec
     expect(packageFolder(main)).toBe(path.join(REPO_ROOT, program));
     const source = sourceOf(main);
     expect(source).toBeDefined();
-    expect(readFileSync(source!, "utf8")).toMatch(/causeflow\.Tenant/);
+    expect(withLocalImports(source!)).toMatch(/causeflow\.Tenant/);
   });
 
   it("keeps what the build compiles out of git", () => {

@@ -115,7 +115,8 @@ function exponentOf(sizes: number[], value: (size: number) => number | undefined
 
 /** docs/benchmark.md's section: every table of the run. */
 export function benchmarkSection(run: CliRun): string {
-  return [`${describeRun(run)[0].toUpperCase()}${describeRun(run).slice(1)}`, formatCliResults(run.results, run.options)].join("\n");
+  const described = describeRun(run);
+  return [`${described[0].toUpperCase()}${described.slice(1)}`, formatCliResults(run.results, run.options)].join("\n");
 }
 
 function describeRun(run: CliRun): string {

@@ -37,6 +37,8 @@ export interface FleetStacksOptions {
   /** How the Automation API finds and runs the CLI (PULUMI_HOME, environment, command): its defaults when absent. */
   workspace?: Omit<LocalWorkspaceOptions, "workDir" | "program">;
   progress?: (line: string) => void;
+  /** A progress line per this many tenants done in a stack; 100 unless given. */
+  progressEvery?: number;
 }
 
 /** The fleet files of a folder (YAML or JSON), each with the stack it is the fleet of, by name. */
@@ -59,7 +61,7 @@ export async function runFleetStacks(operation: Operation, options: FleetStacksO
       const seconds = () => (Date.now() - started) / 1000;
       let done = 0;
       const onEvent = (event: EngineEvent) => {
-        if (event.resOutputsEvent?.metadata.type.endsWith(":Tenant") && ++done % 100 === 0) progress(`${stack}: ${done} tenants done, ${seconds().toFixed(0)} s`);
+        if (event.resOutputsEvent?.metadata.type.endsWith(":Tenant") && ++done % (options.progressEvery ?? 100) === 0) progress(`${stack}: ${done} tenants done, ${seconds().toFixed(0)} s`);
       };
       try {
         const workspace = await LocalWorkspace.createOrSelectStack(

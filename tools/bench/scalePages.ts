@@ -69,16 +69,16 @@ export function readmeSection(run: CliRun): string {
   ].join("\n");
 }
 
-/** The tables: per size, each operation's wall time per provider, and the CLI's and provider's costs. */
+/** The tables: per size, each operation's wall time per provider, and the CLI's and provider's costs; how each grows; each against the floor's. */
 export function formatCliResults(results: CliFleetResults, options: CliFleetOptions): string {
   const providers = options.providers;
+  const head = (columns: CliProvider[]) => [`| operation | ${columns.map((provider) => providerLabel(provider, options)).join(" | ")} |`, `|---|${columns.map(() => "---:|").join("")}`];
   const lines: string[] = [];
   for (const size of options.sizes) {
     lines.push(
       "",
       `${size} tenants, rate limit ${options.rateLimitPerMinute}/min, --parallel ${options.parallel ?? "default"}${options.skipCheckpoints ? ", PULUMI_SKIP_CHECKPOINTS" : ""}${options.runs > 1 ? `, median of ${options.runs} runs` : ""}: wall time (CPU of the CLI, the provider and the program; the provider's peak memory)`,
-      `| operation | ${providers.map((provider) => providerLabel(provider, options)).join(" | ")} |`,
-      `|---|${providers.map(() => "---:|").join("")}`,
+      ...head(providers),
     );
     for (const operation of options.operations) {
       const cells = providers.map((provider) => {
@@ -95,13 +95,29 @@ export function formatCliResults(results: CliFleetResults, options: CliFleetOpti
     lines.push(`| state after create; bytes the CLI wrote creating | ${state.join(" | ")} |`);
   }
   if (options.sizes.length > 1) {
-    lines.push("", "growth of wall time with the fleet's size (fitted exponent: 1 is linear)", `| operation | ${providers.map((provider) => providerLabel(provider, options)).join(" | ")} |`, `|---|${providers.map(() => "---:|").join("")}`);
+    lines.push("", "growth of wall time with the fleet's size (fitted exponent: 1 is linear)", ...head(providers));
     for (const operation of options.operations) {
       const exponents = providers.map((provider) => exponentOf(options.sizes, (size) => results[provider][size]?.[operation]?.wallSeconds));
       lines.push(`| ${operation} | ${exponents.join(" | ")} |`);
     }
     const written = providers.map((provider) => exponentOf(options.sizes, (size) => results[provider][size]?.["up: create"]?.cli.wroteMiB));
     lines.push(`| bytes the CLI wrote creating | ${written.join(" | ")} |`);
+  }
+  const others = providers.filter((provider) => provider !== "floor");
+  if (providers.includes("floor") && others.length > 0) {
+    lines.push("", `wall time as a multiple of the floor's, at ${options.sizes.join(" / ")} tenants (the goal for causeflow.Tenant and the plugin: 1.05 or less)`, ...head(others));
+    for (const operation of options.operations) {
+      const ratios = others.map((provider) =>
+        options.sizes
+          .map((size) => {
+            const ours = results[provider][size]?.[operation]?.wallSeconds;
+            const floor = results.floor[size]?.[operation]?.wallSeconds;
+            return ours === undefined || floor === undefined ? "–" : (ours / floor).toFixed(2);
+          })
+          .join(" / "),
+      );
+      lines.push(`| ${operation} | ${ratios.join(" | ")} |`);
+    }
   }
   return lines.join("\n");
 }

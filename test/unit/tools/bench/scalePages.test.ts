@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { CLI_OPERATIONS, measuredAt } from "../../../../tools/bench/cliFleet";
 import { sectionOf } from "../../../../tools/bench/pageSections";
 import { axisTicks, fleetChart } from "../../../../tools/bench/scaleChart";
-import { benchmarkSection, readmeSection, SCALE_FILES, WRITER, type CliRun } from "../../../../tools/bench/scalePages";
+import { benchmarkSection, formatCliResults, readmeSection, SCALE_FILES, WRITER, type CliRun } from "../../../../tools/bench/scalePages";
 import { REPO_ROOT } from "../../../support/repo";
 
 const read = (file: string) => readFileSync(path.join(REPO_ROOT, file), "utf8");
@@ -36,6 +36,18 @@ describe("the committed run of npm run bench:cli", () => {
 
   it("is what the picture draws", () => {
     expect(read(SCALE_FILES.chart)).toBe(fleetChart(run.results, run.options));
+  });
+});
+
+describe("the tables", () => {
+  it("set each provider's wall time against the floor's, per operation, size by size, with a dash where one was not run", () => {
+    const cost = run.results.floor[run.options.sizes[0]]["up: create"]!;
+    const took = (wallSeconds: number) => ({ "up: create": { ...cost, wallSeconds, wallSecondsRuns: [wallSeconds] } });
+    const options = { ...run.options, sizes: [100, 200], providers: ["floor", "dynamic", "plugin"] as const, operations: ["up: create" as const], largest: { plugin: 100 } };
+    const results = { floor: { 100: took(10), 200: took(40) }, dynamic: { 100: took(10.5), 200: took(30) }, plugin: { 100: took(12) } };
+    const tables = formatCliResults(results as unknown as CliRun["results"], { ...options, providers: [...options.providers] });
+    expect(tables).toContain("wall time as a multiple of the floor's, at 100 / 200 tenants");
+    expect(tables.split("\n").at(-1)).toBe("| up: create | 1.05 / 0.75 | 1.20 / – |");
   });
 });
 

@@ -90,7 +90,8 @@ export function formatCliResults(results: CliFleetResults, options: CliFleetOpti
     }
     const state = providers.map((provider) => {
       const created = results[provider][size]?.["up: create"];
-      return created ? `${created.stateMiB.toFixed(2)} MiB, CLI wrote ${created.cli.wroteMiB.toFixed(1)} MiB` : "";
+      if (!created) return measuredAt(options, provider, size) ? "" : "not run";
+      return `${created.stateMiB.toFixed(2)} MiB, CLI wrote ${created.cli.wroteMiB.toFixed(1)} MiB`;
     });
     lines.push(`| state after create; bytes the CLI wrote creating | ${state.join(" | ")} |`);
   }

@@ -40,14 +40,15 @@ describe("the committed run of npm run bench:cli", () => {
 });
 
 describe("the tables", () => {
-  it("set each provider's wall time against the floor's, per operation, size by size, with a dash where one was not run", () => {
+  it("set each provider's wall time against the floor's, per operation, size by size, with a dash where one was not run, and say which sizes a provider was spared", () => {
     const cost = run.results.floor[run.options.sizes[0]]["up: create"]!;
-    const took = (wallSeconds: number) => ({ "up: create": { ...cost, wallSeconds, wallSecondsRuns: [wallSeconds] } });
+    const took = (wallSeconds: number) => ({ "up: create": { ...cost, wallSeconds, wallSecondsRuns: [wallSeconds], stateMiB: 1, cli: { ...cost.cli, wroteMiB: 10 } } });
     const options = { ...run.options, sizes: [100, 200], providers: ["floor", "dynamic", "plugin"] as const, operations: ["up: create" as const], largest: { plugin: 100 } };
     const results = { floor: { 100: took(10), 200: took(40) }, dynamic: { 100: took(10.5), 200: took(30) }, plugin: { 100: took(12) } };
     const tables = formatCliResults(results as unknown as CliRun["results"], { ...options, providers: [...options.providers] });
     expect(tables).toContain("wall time as a multiple of the floor's, at 100 / 200 tenants");
     expect(tables.split("\n").at(-1)).toBe("| up: create | 1.05 / 0.75 | 1.20 / – |");
+    expect(tables).toContain("| state after create; bytes the CLI wrote creating | 1.00 MiB, CLI wrote 10.0 MiB | 1.00 MiB, CLI wrote 10.0 MiB | not run |");
   });
 });
 
